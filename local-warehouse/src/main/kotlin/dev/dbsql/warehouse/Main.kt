@@ -1,0 +1,5 @@
+package dev.dbsql.warehouse
+
+fun main(args: Array<String>) {
+    println("local-warehouse")
+}
