@@ -1,0 +1,38 @@
+package dev.dbsql.auth
+
+import java.time.Instant
+
+/**
+ * A bearer token for the workspace API. [toString] never shows the value.
+ *
+ * @property expiresAt when the token stops working, or null when unknown / never.
+ */
+public class AccessToken(public val value: String, public val expiresAt: Instant? = null) {
+    override fun toString(): String = "AccessToken(value=***, expiresAt=$expiresAt)"
+
+    override fun equals(other: Any?): Boolean =
+        other is AccessToken && other.value == value && other.expiresAt == expiresAt
+
+    override fun hashCode(): Int = value.hashCode() * 31 + (expiresAt?.hashCode() ?: 0)
+}
+
+/**
+ * Supplies the bearer token that every API call carries.
+ *
+ * Implementations are thread-safe and may be called from any coroutine at once. [token] may
+ * suspend (a token request over the network); cancelling the caller cancels its wait, not a
+ * refresh other callers share. The SDK never closes a provider it did not create.
+ */
+public interface CredentialsProvider {
+    /** A short, stable name for error messages and the User-Agent, e.g. `pat` or `oauth-m2m`. */
+    public val name: String
+
+    /** The token to send now. */
+    public suspend fun token(): AccessToken
+
+    /**
+     * Tells the provider the server refused [token]; the next [token] call must not return it
+     * again if the provider can get a new one. The default does nothing (a fixed token).
+     */
+    public suspend fun invalidate(token: AccessToken) {}
+}
