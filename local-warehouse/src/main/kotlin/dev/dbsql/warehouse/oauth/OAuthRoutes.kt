@@ -7,7 +7,7 @@ import java.time.Duration
 
 /**
  * OAuth settings of the local warehouse: registered clients, token lifetimes, auto-approval of the
- * authorize step. (The OAuth endpoints themselves arrive with the auth providers.)
+ * authorize step.
  */
 data class OAuthSettings(
     /** client id -> client secret (null secret: a public client such as a U2M app). */
@@ -18,10 +18,18 @@ data class OAuthSettings(
 )
 
 /**
- * Mounts OIDC discovery, token and authorize endpoints under [route]. Issued access tokens go
- * into [registry]. [baseUrl] gives the server's own base URL (known only once it listens).
+ * The warehouse's OAuth side: OIDC discovery, token and authorize endpoints. Issued access tokens
+ * go into [registry]. The HTTP layer creates one per server and calls [install] on the
+ * unauthenticated part of its routing; [baseUrl] gives the server's own base URL.
  */
-@Suppress("UNUSED_PARAMETER")
-fun installOAuthRoutes(route: Route, registry: TokenRegistry, settings: OAuthSettings, clock: Clock, baseUrl: () -> String) {
-    // Endpoints arrive with the auth-providers work; until then discovery answers 404 by absence.
+class OAuthServer(
+    private val registry: TokenRegistry,
+    val settings: OAuthSettings,
+    private val clock: Clock = Clock.systemUTC(),
+) {
+    /** Mounts the OAuth endpoints (`/oidc/...`) under [route]. */
+    @Suppress("UNUSED_PARAMETER")
+    fun install(route: Route, baseUrl: () -> String) {
+        // Endpoints arrive with the auth-providers work; until then discovery answers 404 by absence.
+    }
 }
