@@ -1,0 +1,168 @@
+package dev.dbsql.core
+
+import dev.dbsql.auth.CredentialsFactory
+import dev.dbsql.auth.CredentialsProvider
+import dev.dbsql.core.internal.ApiTransport
+import dev.dbsql.core.internal.HttpClients
+import dev.dbsql.core.internal.SdkVersion
+import dev.dbsql.core.internal.SessionOps
+import dev.dbsql.core.internal.StatementRunner
+import dev.dbsql.core.internal.TlsMaterial
+import io.ktor.client.HttpClient
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CompletableJob
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.async
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.withContext
+import org.slf4j.LoggerFactory
+import java.util.concurrent.atomic.AtomicBoolean
+import kotlin.coroutines.EmptyCoroutineContext
+
+/**
+ * A client for one SQL warehouse. Create one per warehouse and share it: it is thread-safe and
+ * holds a connection pool.
+ *
+ * **Ownership.** The client owns one ktor `HttpClient` (CIO engine) for API calls, one for result
+ * downloads (no `Authorization` header), and a [CoroutineScope] with a `SupervisorJob` in which
+ * every call runs. By default that scope is its own (on [Dispatchers.Default]); given a [scope],
+ * the client's job becomes a child of the caller's job (cancelling the caller's scope closes the
+ * client), and [dispatcher] replaces the dispatcher. A [credentials] provider passed in is never
+ * closed by the client; one it creates from [ClientConfig.auth] is closed with it if closeable.
+ *
+ * **Cancellation.** Cancelling a coroutine that is in [execute] or [await] cancels the statement
+ * on the server (best effort, bounded to a few seconds, in a non-cancellable block) and confirms
+ * its final state before the cancellation completes. Cancelling during the first request of
+ * [execute] cannot cancel the statement: its ID is not known yet.
+ *
+ * **Closing.** [close] is idempotent and returns at once: it fails new calls with
+ * [ClientClosedException], cancels calls in flight (they fail with [ClientClosedException]) and
+ * closes the HTTP clients as soon as that in-flight work has finished.
+ *
+ * @param retryStrategy replaces the default [ExponentialBackoffRetryStrategy] built from [ClientConfig.retry].
+ * @throws ConfigurationException when the credentials or TLS material cannot be set up.
+ */
+public class DatabricksSqlClient @JvmOverloads constructor(
+    public val config: ClientConfig,
+    credentials: CredentialsProvider? = null,
+    scope: CoroutineScope? = null,
+    dispatcher: CoroutineDispatcher? = null,
+    retryStrategy: RetryStrategy? = null,
+) : AutoCloseable {
+    private val ownsCredentials = credentials == null
+    internal val credentials: CredentialsProvider = credentials ?: try {
+        CredentialsFactory.create(config.auth, config.baseUrl)
+    } catch (e: Exception) {
+        throw ConfigurationException("auth", "cannot create credentials: ${e.message}", e)
+    }
+
+    internal val job: CompletableJob = SupervisorJob(scope?.coroutineContext?.get(Job))
+    internal val scope: CoroutineScope = CoroutineScope(
+        (scope?.coroutineContext ?: Dispatchers.Default) + job + (dispatcher ?: EmptyCoroutineContext) + CoroutineName("dbsql-client"),
+    )
+
+    internal val userAgent: String = SdkVersion.userAgent(config.userAgentSuffix)
+    private val tls = TlsMaterial.from(config.tls)
+    internal val apiHttp: HttpClient = HttpClients.build(config, tls, userAgent, forDownloads = false)
+    internal val downloadHttp: HttpClient = HttpClients.build(config, tls, userAgent, forDownloads = true)
+    internal val retry: RetryStrategy = retryStrategy ?: ExponentialBackoffRetryStrategy(config.retry)
+    internal val transport = ApiTransport(config.baseUrl, apiHttp, this.credentials, retry)
+    internal val statements = StatementRunner(this, config, transport)
+    internal val sessions = SessionOps(config, transport)
+    private val closed = AtomicBoolean(false)
+
+    init {
+        job.invokeOnCompletion { releaseResources() }
+    }
+
+    /** Catalog / schema / table / column listings, each as a [StatementResult]. */
+    public val metadata: Metadata = Metadata(this, null)
+
+    /** True once [close] was called (or the caller's scope ended). */
+    public val isClosed: Boolean get() = closed.get() || !job.isActive
+
+    /**
+     * Runs [sql] and returns when it finished. Waits on the server first
+     * ([ExecuteOptions.waitTimeout]: a short statement costs one request), then polls with a short,
+     * growing interval (10 ms, ×1.5, at most 1 s).
+     *
+     * @throws SqlException when the statement failed; [StatementCanceledException] when it was cancelled.
+     */
+    @JvmOverloads
+    public suspend fun execute(
+        sql: String,
+        params: StatementParameters = StatementParameters.NONE,
+        options: ExecuteOptions = ExecuteOptions.DEFAULT,
+    ): StatementResult = inClientScope { statements.execute(sql, params, options, null) }
+
+    /** Submits [sql] without waiting (`wait_timeout = 0s`) and returns its handle at once. */
+    @JvmOverloads
+    public suspend fun submit(
+        sql: String,
+        params: StatementParameters = StatementParameters.NONE,
+        options: ExecuteOptions = ExecuteOptions.DEFAULT,
+    ): StatementHandle = inClientScope { statements.submit(sql, params, options, null) }
+
+    /** The statement's current state (one request; does not throw for FAILED / CANCELED). */
+    public suspend fun status(handle: StatementHandle): StatementStatus = inClientScope { statements.status(handle) }
+
+    /** Waits until the statement finished (polling) and returns its result; throws like [execute]. */
+    public suspend fun await(handle: StatementHandle): StatementResult = inClientScope { statements.awaitResult(handle) }
+
+    /** Asks the server to cancel the statement (best effort: it may still finish); see [status]. */
+    public suspend fun cancel(handle: StatementHandle): Unit = inClientScope { statements.cancel(handle) }
+
+    /** Releases the statement and its result on the server. A statement already gone is not an error. */
+    public suspend fun close(handle: StatementHandle): Unit = inClientScope { statements.close(handle) }
+
+    /**
+     * Opens a server-side session: statements run in it share its catalog, schema and [conf]
+     * (e.g. `ansi_mode`, `timezone`) and see each other's `USE` / `SET`. Close it with [Session.close].
+     */
+    @JvmOverloads
+    public suspend fun openSession(catalog: String? = null, schema: String? = null, conf: Map<String, String> = emptyMap()): Session =
+        inClientScope { Session(this@DatabricksSqlClient, sessions.create(catalog, schema, conf)) }
+
+    /** Closes the client; see the class documentation. Idempotent. */
+    override fun close() {
+        if (!closed.compareAndSet(false, true)) return
+        log.debug("closing client for {}", config.baseUrl)
+        job.cancel(CancellationException("DatabricksSqlClient closed"))
+    }
+
+    private fun releaseResources() {
+        closed.set(true)
+        apiHttp.close()
+        downloadHttp.close()
+        if (ownsCredentials) (credentials as? AutoCloseable)?.let { runCatching { it.close() } }
+    }
+
+    /**
+     * Runs [block] as a child of the client's scope, so that [close] cancels it, while keeping the
+     * caller's cancellation: a cancelled caller cancels the child and waits for it to finish
+     * (its server-side cleanup is bounded).
+     */
+    internal suspend fun <T> inClientScope(block: suspend CoroutineScope.() -> T): T {
+        if (isClosed) throw ClientClosedException()
+        val child = scope.async(block = block)
+        try {
+            return child.await()
+        } catch (e: CancellationException) {
+            if (isClosed) throw ClientClosedException("the DatabricksSqlClient was closed while the call ran")
+            withContext(NonCancellable) { child.cancelAndJoin() }
+            throw e
+        }
+    }
+
+    override fun toString(): String = "DatabricksSqlClient(${config.baseUrl}, warehouse=${config.warehouseId}, closed=$isClosed)"
+
+    private companion object {
+        val log = LoggerFactory.getLogger(DatabricksSqlClient::class.java)
+    }
+}

@@ -1,0 +1,57 @@
+package dev.dbsql.core
+
+import java.util.concurrent.atomic.AtomicBoolean
+
+/**
+ * A server-side session opened with [DatabricksSqlClient.openSession]. Statements run through it
+ * share the session's catalog, schema and configuration, and see each other's `USE` / `SET`.
+ *
+ * Thread-safe, but the server runs a session's statements one after another. Belongs to its
+ * client: closing the client does not delete the session on the server (it expires there); call
+ * [close]. Calls after [close] fail with [IllegalStateException]. A session the server no longer
+ * knows (expired, deleted) makes calls fail with [SessionNotFoundException].
+ */
+public class Session internal constructor(
+    public val client: DatabricksSqlClient,
+    public val sessionId: String,
+) {
+    private val closed = AtomicBoolean(false)
+
+    /** Like [DatabricksSqlClient.execute], inside this session. */
+    @JvmOverloads
+    public suspend fun execute(
+        sql: String,
+        params: StatementParameters = StatementParameters.NONE,
+        options: ExecuteOptions = ExecuteOptions.DEFAULT,
+    ): StatementResult {
+        checkOpen()
+        return client.inClientScope { client.statements.execute(sql, params, options, sessionId) }
+    }
+
+    /** Like [DatabricksSqlClient.submit], inside this session. */
+    @JvmOverloads
+    public suspend fun submit(
+        sql: String,
+        params: StatementParameters = StatementParameters.NONE,
+        options: ExecuteOptions = ExecuteOptions.DEFAULT,
+    ): StatementHandle {
+        checkOpen()
+        return client.inClientScope { client.statements.submit(sql, params, options, sessionId) }
+    }
+
+    /** Catalog / schema / table / column listings run in this session. */
+    public val metadata: Metadata = Metadata(client, this)
+
+    /** True after [close]. */
+    public val isClosed: Boolean get() = closed.get()
+
+    /** Deletes the session on the server. Idempotent; a session already gone there is not an error. */
+    public suspend fun close() {
+        if (!closed.compareAndSet(false, true)) return
+        client.inClientScope { client.sessions.delete(sessionId) }
+    }
+
+    private fun checkOpen() = check(!closed.get()) { "session $sessionId is closed" }
+
+    override fun toString(): String = "Session($sessionId, closed=${closed.get()})"
+}

@@ -1,0 +1,83 @@
+package dev.dbsql.core.internal
+
+import dev.dbsql.auth.AuthConfig
+import dev.dbsql.core.ClientConfig
+import dev.dbsql.core.ConfigurationException
+import kotlinx.serialization.SerializationException
+import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonArray
+import kotlinx.serialization.json.JsonElement
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.JsonPrimitive
+import kotlinx.serialization.json.booleanOrNull
+import kotlinx.serialization.json.contentOrNull
+
+/**
+ * JSON form of [ClientConfig]. Inline secrets (`{"type":"inline", ...}` objects under `auth` and
+ * `tls.clientKey`) become `{"type":"inline","redacted":true}` unless secrets are asked for.
+ */
+internal object ConfigJson {
+    private val json = Json {
+        encodeDefaults = true
+        ignoreUnknownKeys = true
+        explicitNulls = false
+    }
+
+    fun encode(config: ClientConfig, includeSecrets: Boolean): String {
+        val tree = json.encodeToJsonElement(ClientConfig.serializer(), config) as JsonObject
+        if (includeSecrets) return tree.toString()
+        val out = tree.toMutableMap()
+        out["auth"]?.let { out["auth"] = redactInline(it) }
+        (out["tls"] as? JsonObject)?.let { tls ->
+            out["tls"] = JsonObject(tls.mapValues { (k, v) -> if (k == "clientKey") redactInline(v) else v })
+        }
+        return JsonObject(out).toString()
+    }
+
+    /** [auth] as redacted JSON text, for `toString`. */
+    fun redactedAuth(auth: AuthConfig): String =
+        runCatching { redactInline(json.encodeToJsonElement(AuthConfig.serializer(), auth)).toString() }
+            .getOrDefault(auth::class.simpleName ?: "AuthConfig")
+
+    fun decode(text: String): ClientConfig {
+        val tree = try {
+            json.parseToJsonElement(text)
+        } catch (e: SerializationException) {
+            throw ConfigurationException("json", "not valid JSON: ${e.message}", e)
+        }
+        findRedacted(tree, "")?.let { path ->
+            throw ConfigurationException(
+                path,
+                "the secret was redacted when this JSON was written; write it with toJson(includeSecrets = true) " +
+                    "or use a secret reference (e.g. SecretRef.Env)",
+            )
+        }
+        return try {
+            json.decodeFromJsonElement(ClientConfig.serializer(), tree)
+        } catch (e: ConfigurationException) {
+            throw e
+        } catch (e: SerializationException) {
+            throw ConfigurationException("json", "not a ClientConfig: ${e.message}", e)
+        } catch (e: IllegalArgumentException) {
+            throw ConfigurationException("json", "not a ClientConfig: ${e.message}", e)
+        }
+    }
+
+    private val REDACTED = JsonObject(mapOf("type" to JsonPrimitive("inline"), "redacted" to JsonPrimitive(true)))
+
+    private fun redactInline(e: JsonElement): JsonElement = when (e) {
+        is JsonObject ->
+            if ((e["type"] as? JsonPrimitive)?.contentOrNull == "inline") REDACTED
+            else JsonObject(e.mapValues { redactInline(it.value) })
+        is JsonArray -> JsonArray(e.map { redactInline(it) })
+        else -> e
+    }
+
+    private fun findRedacted(e: JsonElement, path: String): String? = when (e) {
+        is JsonObject ->
+            if ((e["redacted"] as? JsonPrimitive)?.booleanOrNull == true) path.ifEmpty { "json" }
+            else e.entries.firstNotNullOfOrNull { (k, v) -> findRedacted(v, if (path.isEmpty()) k else "$path.$k") }
+        is JsonArray -> e.withIndex().firstNotNullOfOrNull { (i, v) -> findRedacted(v, "$path[$i]") }
+        else -> null
+    }
+}

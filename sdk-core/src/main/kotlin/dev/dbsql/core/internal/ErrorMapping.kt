@@ -1,0 +1,124 @@
+package dev.dbsql.core.internal
+
+import dev.dbsql.core.AuthenticationException
+import dev.dbsql.core.ConnectionException
+import dev.dbsql.core.DatabricksSqlException
+import dev.dbsql.core.InvalidRequestException
+import dev.dbsql.core.NotFoundException
+import dev.dbsql.core.PermissionDeniedException
+import dev.dbsql.core.RateLimitedException
+import dev.dbsql.core.ResultExpiredException
+import dev.dbsql.core.ServerException
+import dev.dbsql.core.ServiceUnavailableException
+import dev.dbsql.core.SessionNotFoundException
+import dev.dbsql.core.TlsException
+import io.ktor.client.network.sockets.ConnectTimeoutException
+import io.ktor.client.plugins.HttpRequestTimeoutException
+import kotlinx.serialization.json.JsonPrimitive
+import java.net.ConnectException
+import java.net.SocketTimeoutException
+import java.net.UnknownHostException
+import java.nio.channels.UnresolvedAddressException
+import java.security.cert.CertificateException
+import javax.net.ssl.SSLException
+
+/** What a call is, for error mapping and retry decisions. */
+internal enum class CallKind(val idempotent: Boolean) {
+    EXECUTE(false),
+    CREATE_SESSION(false),
+    STATUS(true),
+    CHUNK(true),
+    CANCEL(true),
+    CLOSE_STATEMENT(true),
+    DELETE_SESSION(true),
+}
+
+/** Context of one call, for messages. */
+internal class CallInfo(val kind: CallKind, val what: String, val statementId: String? = null, val sessionId: String? = null)
+
+/** HTTP answers and I/O failures → the SDK's exception hierarchy. */
+internal object ErrorMapping {
+    fun fromResponse(status: Int, retryAfterHeader: String?, body: String, call: CallInfo, host: String): DatabricksSqlException {
+        val parsed = runCatching { ProtocolJson.decodeFromString(ErrorBodyDto.serializer(), body) }.getOrNull()
+        val code = (parsed?.errorCode as? JsonPrimitive)?.content
+        val serverMessage = parsed?.message ?: parsed?.error ?: body.take(300).ifBlank { null }
+        val detail = buildString {
+            append("${call.what}: HTTP $status")
+            code?.let { append(" $it") }
+            serverMessage?.let { append(": ").append(it.trim()) }
+        }
+        val retryAfter = RetryAfter.parse(retryAfterHeader)
+        val id = call.statementId
+        return when (status) {
+            400, 404 -> when {
+                call.sessionId != null && mentionsSession(code, serverMessage) -> SessionNotFoundException(
+                    "$detail (session ${call.sessionId} is unknown: closed, expired or never created on $host)", call.sessionId, code,
+                )
+                status == 404 && call.kind == CallKind.CHUNK -> ResultExpiredException(
+                    "$detail (the result of statement $id is no longer available: closed or expired)", id, code,
+                )
+                status == 404 -> NotFoundException("$detail (statement ${id ?: "?"} is unknown: closed, expired or never created)", id, code)
+                else -> InvalidRequestException(detail, status, id, code)
+            }
+            401 -> AuthenticationException("$detail (the credentials were refused even after a refresh)", null, 401, code)
+            403 ->
+                if (serverMessage?.contains("token", ignoreCase = true) == true) AuthenticationException(detail, null, 403, code)
+                else PermissionDeniedException(detail, id, code)
+            429 -> RateLimitedException(detail, id, code, retryAfter, retryable = true)
+            503 -> ServiceUnavailableException(detail, status, id, code, retryAfter, retryable = true)
+            502, 504 -> ServiceUnavailableException(detail, status, id, code, retryAfter, retryable = call.kind.idempotent)
+            in 400..499 -> InvalidRequestException(detail, status, id, code)
+            else -> ServerException(detail, status, id, code)
+        }
+    }
+
+    private fun mentionsSession(code: String?, message: String?): Boolean =
+        code?.contains("SESSION", ignoreCase = true) == true || message?.contains("session", ignoreCase = true) == true
+
+    /**
+     * An I/O failure → exception. [sent] false means the failure came before the request could
+     * reach the server (connection refused, connect timeout, unknown host): then even an execute
+     * may be retried. After that point only idempotent calls are.
+     */
+    fun fromThrowable(e: Throwable, call: CallInfo, host: String): DatabricksSqlException {
+        if (e is DatabricksSqlException) return e
+        val id = call.statementId
+        tlsCause(e)?.let {
+            return TlsException(
+                "${call.what}: TLS handshake with $host failed: ${it.message ?: it::class.simpleName}. " +
+                    "If the server uses a private CA or a self-signed certificate, add it with tls.customCa",
+                e,
+            )
+        }
+        return when {
+            e is UnresolvedAddressException || e is UnknownHostException || e.cause is UnresolvedAddressException ->
+                ConnectionException("${call.what}: cannot resolve host $host", e, id, retryable = false)
+            e is ConnectTimeoutException ->
+                ConnectionException("${call.what}: timed out connecting to $host", e, id, retryable = true)
+            e is ConnectException ->
+                ConnectionException("${call.what}: cannot connect to $host: ${e.message}", e, id, retryable = true)
+            e is HttpRequestTimeoutException || e is SocketTimeoutException ->
+                ConnectionException(
+                    "${call.what}: timed out waiting for $host (${e.message})" + notRetriedNote(call),
+                    e, id, retryable = call.kind.idempotent,
+                )
+            else -> ConnectionException(
+                "${call.what}: connection to $host failed: ${e.message ?: e::class.simpleName}" + notRetriedNote(call),
+                e, id, retryable = call.kind.idempotent,
+            )
+        }
+    }
+
+    private fun notRetriedNote(call: CallInfo): String =
+        if (call.kind.idempotent) "" else "; not retried because the server may already have acted on the request"
+
+    private fun tlsCause(e: Throwable): Throwable? {
+        var c: Throwable? = e
+        var depth = 0
+        while (c != null && depth++ < 10) {
+            if (c is SSLException || c is CertificateException) return c
+            c = c.cause
+        }
+        return null
+    }
+}
