@@ -1,35 +1,106 @@
 package dev.dbsql.warehouse.oauth
 
 import dev.dbsql.warehouse.auth.TokenRegistry
+import io.ktor.http.ContentType
+import io.ktor.http.HttpHeaders
+import io.ktor.http.HttpStatusCode
+import io.ktor.server.application.ApplicationCall
+import io.ktor.server.request.contentType
+import io.ktor.server.request.header
+import io.ktor.server.request.receiveParameters
+import io.ktor.server.response.header
+import io.ktor.server.response.respondRedirect
+import io.ktor.server.response.respondText
 import io.ktor.server.routing.Route
+import io.ktor.server.routing.get
+import io.ktor.server.routing.post
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.buildJsonObject
+import kotlinx.serialization.json.putJsonArray
 import java.time.Clock
 import java.time.Duration
 
 /**
  * OAuth settings of the local warehouse: registered clients, token lifetimes, auto-approval of the
- * authorize step.
+ * authorize step. Lifetimes are sent to clients as whole seconds (`expires_in`).
  */
 data class OAuthSettings(
     /** client id -> client secret (null secret: a public client such as a U2M app). */
-    val clients: Map<String, String?> = mapOf("dbsql-test-sp" to "dbsql-test-secret", "databricks-cli" to null),
+    val clients: Map<String, String?> = mapOf(
+        "dbsql-test-sp" to "dbsql-test-secret",
+        "databricks-cli" to null,
+        "databricks-sql-jdbc" to null,
+        "databricks-sql-python" to null,
+    ),
     val accessTokenLifetime: Duration = Duration.ofHours(1),
     val refreshTokenLifetime: Duration = Duration.ofDays(1),
+    /** true: the authorize endpoint approves at once and redirects with a code; false: it redirects with `access_denied`. */
     val autoApprove: Boolean = true,
-)
+    /** The subject of tokens issued to the (simulated) signed-in user. */
+    val userName: String = "local-user@example.com",
+    val authorizationCodeLifetime: Duration = Duration.ofMinutes(2),
+) {
+    override fun toString(): String =
+        "OAuthSettings(clients=${clients.keys}, accessTokenLifetime=$accessTokenLifetime, " +
+            "refreshTokenLifetime=$refreshTokenLifetime, autoApprove=$autoApprove, userName=$userName)"
+}
 
 /**
  * The warehouse's OAuth side: OIDC discovery, token and authorize endpoints. Issued access tokens
- * go into [registry]. The HTTP layer creates one per server and calls [install] on the
- * unauthenticated part of its routing; [baseUrl] gives the server's own base URL.
+ * go into [registry] with [OAuthSettings.accessTokenLifetime]. The HTTP layer creates one per server
+ * and calls [install] on the unauthenticated part of its routing; [baseUrl] gives the server's own
+ * base URL (e.g. `http://127.0.0.1:PORT`). [counters] lets tests see how often each endpoint was hit.
+ *
+ * Endpoints: `GET /oidc/.well-known/oauth-authorization-server`, `GET /oidc/jwks.json`,
+ * `GET /oidc/v1/authorize` (also `/oidc/oauth2/v2.0/authorize`), `POST /oidc/v1/token`.
  */
 class OAuthServer(
     private val registry: TokenRegistry,
     val settings: OAuthSettings,
     private val clock: Clock = Clock.systemUTC(),
 ) {
+    val counters: OAuthCounters = OAuthCounters()
+    private val grants = OAuthGrants(registry, settings, clock, counters)
+    private val authorizer = OAuthAuthorizer(settings, clock, grants)
+
     /** Mounts the OAuth endpoints (`/oidc/...`) under [route]. */
-    @Suppress("UNUSED_PARAMETER")
     fun install(route: Route, baseUrl: () -> String) {
-        // Endpoints arrive with the auth-providers work; until then discovery answers 404 by absence.
+        route.get("/oidc/.well-known/oauth-authorization-server") {
+            call.respondJson(HttpStatusCode.OK, OAuthValues.discovery(baseUrl().trimEnd('/')))
+        }
+        route.get("/oidc/jwks.json") {
+            call.respondJson(HttpStatusCode.OK, buildJsonObject { putJsonArray("keys") {} })
+        }
+        route.get("/oidc/v1/authorize") { authorize(call) }
+        route.get("/oidc/oauth2/v2.0/authorize") { authorize(call) }
+        route.post("/oidc/v1/token") { token(call) }
     }
+
+    private suspend fun authorize(call: ApplicationCall) {
+        counters.authorizeRequested()
+        try {
+            call.respondRedirect(authorizer.authorize(call.request.queryParameters), permanent = false)
+        } catch (e: OAuthError) {
+            call.respondJson(HttpStatusCode.fromValue(e.status), e.toJson())
+        }
+    }
+
+    private suspend fun token(call: ApplicationCall) {
+        val isForm = call.request.contentType().match(ContentType.Application.FormUrlEncoded)
+        val form = if (isForm) call.receiveParameters() else null
+        counters.tokenRequested(form?.get("grant_type").orEmpty())
+        call.response.header(HttpHeaders.CacheControl, "no-store")
+        call.response.header(HttpHeaders.Pragma, "no-cache")
+        try {
+            if (form == null) throw badRequest("invalid_request", "the token request must be application/x-www-form-urlencoded")
+            call.respondJson(HttpStatusCode.OK, grants.token(form, call.request.header(HttpHeaders.Authorization)))
+        } catch (e: OAuthError) {
+            val basicUsed = call.request.header(HttpHeaders.Authorization)?.startsWith("Basic ", ignoreCase = true) == true
+            if (e.status == 401 && basicUsed) call.response.header(HttpHeaders.WWWAuthenticate, "Basic realm=\"local-warehouse\"")
+            call.respondJson(HttpStatusCode.fromValue(e.status), e.toJson())
+        }
+    }
+
+    private suspend fun ApplicationCall.respondJson(status: HttpStatusCode, body: JsonObject) =
+        respondText(body.toString(), ContentType.Application.Json, status)
 }
