@@ -1,6 +1,7 @@
 package dev.dbsql.core.internal
 
 import dev.dbsql.auth.AuthConfig
+import dev.dbsql.auth.AuthSerialization
 import dev.dbsql.core.ClientConfig
 import dev.dbsql.core.ConfigurationException
 import kotlinx.serialization.SerializationException
@@ -23,8 +24,15 @@ internal object ConfigJson {
         explicitNulls = false
     }
 
+    /** Writes inline auth secrets in clear (the auth module's opt-in); for `includeSecrets = true` only. */
+    private val trusted = Json(json) { serializersModule = AuthSerialization.includeSecretsModule }
+
     fun encode(config: ClientConfig, includeSecrets: Boolean): String {
-        val tree = json.encodeToJsonElement(ClientConfig.serializer(), config) as JsonObject
+        val tree = try {
+            (if (includeSecrets) trusted else json).encodeToJsonElement(ClientConfig.serializer(), config) as JsonObject
+        } catch (e: SerializationException) {
+            throw ConfigurationException("auth", "this configuration cannot be serialized: ${e.message}", e)
+        }
         if (includeSecrets) return tree.toString()
         val out = tree.toMutableMap()
         out["auth"]?.let { out["auth"] = redactInline(it) }
@@ -54,11 +62,9 @@ internal object ConfigJson {
         }
         return try {
             json.decodeFromJsonElement(ClientConfig.serializer(), tree)
-        } catch (e: ConfigurationException) {
-            throw e
-        } catch (e: SerializationException) {
-            throw ConfigurationException("json", "not a ClientConfig: ${e.message}", e)
-        } catch (e: IllegalArgumentException) {
+        } catch (e: RuntimeException) {
+            // a value rejected by a constructor may arrive wrapped by the decoder
+            generateSequence<Throwable>(e) { it.cause }.take(10).filterIsInstance<ConfigurationException>().firstOrNull()?.let { throw it }
             throw ConfigurationException("json", "not a ClientConfig: ${e.message}", e)
         }
     }
