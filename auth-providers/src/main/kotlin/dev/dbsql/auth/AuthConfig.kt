@@ -1,54 +1,95 @@
 package dev.dbsql.auth
 
+import dev.dbsql.auth.internal.ExternalConfigSerializer
 import kotlinx.serialization.SerialName
 import kotlinx.serialization.Serializable
 
 /**
- * How a client authenticates, as data: serializable so a worker on another machine can rebuild
- * the same provider with [CredentialsFactory]. Secrets are held as [SecretRef]s.
+ * How a client authenticates, as data: serializable, so a worker on another machine can rebuild the
+ * same provider with [CredentialsFactory]. Secrets are held as [SecretRef]s; the default JSON form
+ * ([toJson]) writes inline secrets as `"***"`, and `toString` never shows them.
+ * [External] holds an in-process callback and is the one variant that cannot be serialized.
  */
 @Serializable
 public sealed interface AuthConfig {
+    /**
+     * JSON for this configuration. Inline secrets are written as `"***"` (and refused when read back)
+     * unless [includeSecrets] is true, which is meant for trusted transport only.
+     * Throws [kotlinx.serialization.SerializationException] for [External].
+     */
+    public fun toJson(includeSecrets: Boolean = false): String = AuthSerialization.encode(this, includeSecrets)
+
     /** A personal access token. */
     @Serializable
     @SerialName("pat")
     public data class Pat(val token: SecretRef) : AuthConfig
-}
 
-/**
- * Where a secret comes from. By default only references (an environment variable) are meant to
- * travel; an [Inline] value is shown as `***` by [toString].
- */
-@Serializable
-public sealed interface SecretRef {
-    /** Reads the secret now. Throws [IllegalStateException] naming the source when it is absent. */
-    public fun resolve(): String
-
-    /** A secret given inline. */
+    /** OAuth machine-to-machine (client credentials) for a service principal. */
     @Serializable
-    @SerialName("inline")
-    public class Inline(internal val value: String) : SecretRef {
-        override fun resolve(): String = value
-        override fun toString(): String = "Inline(***)"
-        override fun equals(other: Any?): Boolean = other is Inline && other.value == value
-        override fun hashCode(): Int = value.hashCode()
+    @SerialName("oauth-m2m")
+    public data class OAuthM2M(
+        val clientId: String,
+        val clientSecret: SecretRef,
+        val scopes: List<String> = listOf("all-apis"),
+    ) : AuthConfig {
+        init {
+            require(clientId.isNotBlank()) { "clientId must not be blank" }
+            require(scopes.isNotEmpty()) { "scopes must not be empty" }
+        }
     }
 
-    /** A secret read from the environment variable [name] when it is needed. */
+    /**
+     * OAuth user-to-machine: a browser login (authorization code + PKCE) with a loopback redirect on
+     * [redirectPort] (0 picks a free port), tokens cached on disk under [cacheDir]
+     * (default `~/.dbsql/token-cache`).
+     */
     @Serializable
-    @SerialName("env")
-    public data class Env(val name: String) : SecretRef {
-        override fun resolve(): String =
-            System.getenv(name)?.takeIf { it.isNotEmpty() }
-                ?: throw IllegalStateException("environment variable $name is not set")
+    @SerialName("oauth-u2m")
+    public data class OAuthU2M(
+        val clientId: String = "databricks-cli",
+        val scopes: List<String> = listOf("all-apis", "offline_access"),
+        val redirectPort: Int = 8020,
+        val cacheDir: String? = null,
+    ) : AuthConfig {
+        init {
+            require(clientId.isNotBlank()) { "clientId must not be blank" }
+            require(redirectPort in 0..65535) { "redirectPort must be in 0..65535" }
+        }
     }
-}
 
-/** Builds a [CredentialsProvider] from an [AuthConfig]. */
-public object CredentialsFactory {
-    /** The provider for [config] against the workspace at [host] (e.g. `https://x.cloud.databricks.com`). */
-    @Suppress("UNUSED_PARAMETER")
-    public fun create(config: AuthConfig, host: String): CredentialsProvider = when (config) {
-        is AuthConfig.Pat -> PersonalAccessTokenProvider(config.token.resolve())
+    /**
+     * A `~/.databrickscfg` profile. [name] null means `DATABRICKS_CONFIG_PROFILE`, else the file's
+     * `[__settings__] default_profile`, else `DEFAULT`; [configFile] null means
+     * `DATABRICKS_CONFIG_FILE`, else `~/.databrickscfg`.
+     */
+    @Serializable
+    @SerialName("profile")
+    public data class Profile(val name: String? = null, val configFile: String? = null) : AuthConfig
+
+    /** The `DATABRICKS_*` environment variables of the process that builds the provider. */
+    @Serializable
+    @SerialName("environment")
+    public data object Environment : AuthConfig
+
+    /** The default chain: environment variables, then the config-file profile (see [DefaultChainProvider]). */
+    @Serializable
+    @SerialName("default-chain")
+    public data object DefaultChain : AuthConfig
+
+    /**
+     * Tokens from an in-process [callback] (see [ExternalTokenProvider]). Cannot be serialized:
+     * encoding a configuration that holds one fails with a message saying so.
+     */
+    @Serializable(with = ExternalConfigSerializer::class)
+    public class External(
+        public val name: String = "external",
+        public val callback: suspend () -> AccessToken,
+    ) : AuthConfig {
+        override fun toString(): String = "External(name=$name)"
+    }
+
+    public companion object {
+        /** Reads a configuration written by [toJson]. A redacted inline secret is refused with a clear error. */
+        public fun fromJson(json: String): AuthConfig = AuthSerialization.decode(json)
     }
 }

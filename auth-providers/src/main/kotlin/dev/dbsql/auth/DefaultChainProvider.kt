@@ -1,0 +1,56 @@
+package dev.dbsql.auth
+
+import dev.dbsql.auth.internal.Sources
+
+/**
+ * The default credentials chain. Resolution order:
+ * 1. the [explicit] configuration, when given;
+ * 2. the `DATABRICKS_*` environment variables of [context] (`DATABRICKS_HOST` with
+ *    `DATABRICKS_TOKEN`, or `DATABRICKS_CLIENT_ID` + `DATABRICKS_CLIENT_SECRET`, or
+ *    `DATABRICKS_AUTH_TYPE=external-browser`), skipped when a profile is requested;
+ * 3. a `~/.databrickscfg` profile: [profile], else `DATABRICKS_CONFIG_PROFILE`, else
+ *    `[__settings__] default_profile`, else `DEFAULT` (file: `DATABRICKS_CONFIG_FILE` or
+ *    `~/.databrickscfg` under [CredentialsContext.homeDir]).
+ *
+ * A source whose host differs from [host] (when given) is refused, so credentials are never sent to
+ * another workspace. See [ChainCredentialsProvider] for how failures are reported and what [close]
+ * closes; the [CredentialsContext.httpClient], if any, stays the caller's.
+ */
+public class DefaultChainProvider(
+    explicit: AuthConfig? = null,
+    host: String? = null,
+    profile: String? = null,
+    context: CredentialsContext = CredentialsContext(),
+) : CredentialsProvider, AutoCloseable {
+    private val chain = ChainCredentialsProvider(
+        listOf(
+            ChainCredentialsProvider.Source("explicit configuration") {
+                if (explicit == null || explicit is AuthConfig.DefaultChain) throw CredentialsException("none given")
+                CredentialsFactory.create(explicit, host, context)
+            },
+            ChainCredentialsProvider.Source("environment variables") {
+                val requested = profile ?: context.env["DATABRICKS_CONFIG_PROFILE"]?.takeIf { it.isNotBlank() }
+                if (requested != null) throw CredentialsException("skipped: profile '$requested' is requested")
+                val found = Sources.environment(context, host)
+                CredentialsFactory.create(found.auth, found.host, context)
+            },
+            ChainCredentialsProvider.Source("config profile") {
+                val found = Sources.profile(context, profile, null, host)
+                CredentialsFactory.create(found.auth, found.host, context)
+            },
+        ),
+    )
+
+    override val name: String get() = chain.name
+
+    /** The name of the source in use, or null before the first successful [token] call. */
+    public val selectedSource: String? get() = chain.selectedSource
+
+    override suspend fun token(): AccessToken = chain.token()
+
+    override suspend fun invalidate(token: AccessToken): Unit = chain.invalidate(token)
+
+    override fun close(): Unit = chain.close()
+
+    override fun toString(): String = "DefaultChainProvider($chain)"
+}

@@ -1,0 +1,129 @@
+package dev.dbsql.auth.internal
+
+import dev.dbsql.auth.AuthConfig
+import dev.dbsql.auth.ConfigFileException
+import dev.dbsql.auth.CredentialsContext
+import dev.dbsql.auth.CredentialsException
+import dev.dbsql.auth.SecretRef
+import java.nio.file.Path
+
+/**
+ * A workspace and its credentials as found in one source.
+ *
+ * @property auth what builds the provider (may hold inline secrets read from a file; stays in-process).
+ * @property reference the same credentials as references only (env variable names, profile name).
+ */
+internal class ResolvedSource(
+    val host: String,
+    val warehouseId: String?,
+    val auth: AuthConfig,
+    val reference: AuthConfig,
+    val description: String,
+)
+
+internal object Sources {
+    /** The `DATABRICKS_*` variables. [explicitHost] wins over `DATABRICKS_HOST` but must agree with it. */
+    fun environment(context: CredentialsContext, explicitHost: String?): ResolvedSource {
+        val env = context.env
+        val attrs = ENV_KEYS.mapNotNull { (key, variable) -> env[variable]?.takeIf { it.isNotBlank() }?.let { key to it } }.toMap()
+        val what = "environment variables"
+        val host = pickHost(explicitHost, attrs["host"], "DATABRICKS_HOST", what)
+        val auth = authFromAttributes(attrs, what, names = ENV_KEYS) { key -> SecretRef.Env(ENV_KEYS.getValue(key)) }
+        return ResolvedSource(host, attrs["warehouse_id"], auth, auth, what)
+    }
+
+    /**
+     * A config-file profile: [name] ?: `DATABRICKS_CONFIG_PROFILE` ?: `[__settings__] default_profile`
+     * ?: `DEFAULT`, in [file] ?: `DATABRICKS_CONFIG_FILE` ?: `~/.databrickscfg`.
+     * `DATABRICKS_WAREHOUSE_ID` wins over the profile's `warehouse_id`.
+     */
+    fun profile(context: CredentialsContext, name: String?, file: String?, explicitHost: String?): ResolvedSource {
+        val path = configPath(context, file)
+        val config = ConfigFile.read(path)
+        val profileName = name ?: context.env["DATABRICKS_CONFIG_PROFILE"]?.takeIf { it.isNotBlank() } ?: config.defaultProfile()
+        val attrs = config.profile(profileName)
+        val what = "profile '$profileName' in $path"
+        val host = pickHost(explicitHost, attrs["host"], "host", what)
+        val auth = try {
+            authFromAttributes(attrs, what, names = null) { key -> SecretRef.Inline(attrs.getValue(key)) }
+        } catch (e: CredentialsException) {
+            throw ConfigFileException(e.message ?: what, e)
+        }
+        val warehouse = context.env["DATABRICKS_WAREHOUSE_ID"]?.takeIf { it.isNotBlank() } ?: attrs["warehouse_id"]
+        return ResolvedSource(host, warehouse, auth, AuthConfig.Profile(profileName, file), what)
+    }
+
+    fun configPath(context: CredentialsContext, file: String?): Path =
+        (file ?: context.env["DATABRICKS_CONFIG_FILE"]?.takeIf { it.isNotBlank() })
+            ?.let { expandHome(it, context.homeDir) }
+            ?: context.homeDir.resolve(".databrickscfg")
+
+    private fun expandHome(path: String, home: Path): Path =
+        if (path == "~" || path.startsWith("~/")) home.resolve(path.removePrefix("~").removePrefix("/")) else Path.of(path)
+
+    private fun pickHost(explicit: String?, found: String?, key: String, what: String): String {
+        val explicitHost = explicit?.takeIf { it.isNotBlank() }?.let { normalizeHost(it, "configured host") }
+        val foundHost = found?.let { normalizeHost(it, what) }
+        if (explicitHost != null && foundHost != null && explicitHost != foundHost) {
+            throw CredentialsException("$what: its host $foundHost differs from the configured host $explicitHost; its credentials are not sent elsewhere")
+        }
+        return explicitHost ?: foundHost ?: throw CredentialsException("$what: $key is not set")
+    }
+
+    /**
+     * Chooses the credentials among `token`, `client_id` + `client_secret`, and
+     * `auth_type = external-browser`. [secret] turns a key into a [SecretRef].
+     */
+    private fun authFromAttributes(
+        attrs: Map<String, String>,
+        what: String,
+        names: Map<String, String>?,
+        secret: (String) -> SecretRef,
+    ): AuthConfig {
+        fun n(key: String) = names?.get(key) ?: key
+        val authType = attrs["auth_type"]?.lowercase()
+        val hasToken = "token" in attrs
+        val hasM2M = "client_id" in attrs && "client_secret" in attrs
+        val scopes = attrs["scopes"]?.split(' ', ',')?.filter { it.isNotBlank() }?.takeIf { it.isNotEmpty() }
+        return when (authType) {
+            null -> when {
+                hasToken && hasM2M -> throw CredentialsException(
+                    "$what: both ${n("token")} and ${n("client_id")}/${n("client_secret")} are set; set ${n("auth_type")} to pat or oauth-m2m",
+                )
+                hasToken -> AuthConfig.Pat(secret("token"))
+                hasM2M -> AuthConfig.OAuthM2M(attrs.getValue("client_id"), secret("client_secret"), scopes ?: listOf("all-apis"))
+                "client_id" in attrs -> throw CredentialsException("$what: ${n("client_id")} is set but ${n("client_secret")} is not")
+                else -> throw CredentialsException(
+                    "$what: no credentials (${n("token")}, ${n("client_id")} + ${n("client_secret")}, or ${n("auth_type")} = external-browser)",
+                )
+            }
+            "pat" -> if (hasToken) AuthConfig.Pat(secret("token")) else throw CredentialsException("$what: ${n("auth_type")} is pat but ${n("token")} is not set")
+            "oauth-m2m" -> if (hasM2M) {
+                AuthConfig.OAuthM2M(attrs.getValue("client_id"), secret("client_secret"), scopes ?: listOf("all-apis"))
+            } else {
+                throw CredentialsException("$what: ${n("auth_type")} is oauth-m2m but ${n("client_id")} / ${n("client_secret")} are not both set")
+            }
+            "external-browser", "oauth-u2m" -> {
+                val port = attrs["oauth_callback_port"]?.let {
+                    it.toIntOrNull()?.takeIf { p -> p in 0..65535 } ?: throw CredentialsException("$what: ${n("oauth_callback_port")} is not a port number")
+                }
+                AuthConfig.OAuthU2M(
+                    clientId = attrs["client_id"] ?: "databricks-cli",
+                    scopes = scopes ?: listOf("all-apis", "offline_access"),
+                    redirectPort = port ?: 8020,
+                )
+            }
+            else -> throw CredentialsException("$what: unsupported ${n("auth_type")} '$authType' (supported: pat, oauth-m2m, external-browser)")
+        }
+    }
+
+    private val ENV_KEYS: Map<String, String> = mapOf(
+        "host" to "DATABRICKS_HOST",
+        "token" to "DATABRICKS_TOKEN",
+        "client_id" to "DATABRICKS_CLIENT_ID",
+        "client_secret" to "DATABRICKS_CLIENT_SECRET",
+        "auth_type" to "DATABRICKS_AUTH_TYPE",
+        "warehouse_id" to "DATABRICKS_WAREHOUSE_ID",
+        "oauth_callback_port" to "DATABRICKS_OAUTH_CALLBACK_PORT",
+    )
+}
