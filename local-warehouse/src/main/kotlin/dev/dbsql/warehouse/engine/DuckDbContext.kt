@@ -1,0 +1,169 @@
+package dev.dbsql.warehouse.engine
+
+import org.duckdb.DuckDBConnection
+import org.duckdb.DuckDBResultSetMetaData
+import org.duckdb.StatementReturnType
+import java.sql.PreparedStatement
+import java.sql.SQLException
+import java.time.ZoneId
+import java.util.concurrent.atomic.AtomicBoolean
+
+/**
+ * One session on [DuckDbEngine]: a DuckDB connection, its current catalog / schema and time zone.
+ * [run] is called by one thread at a time; [cancel] may be called from any thread.
+ */
+internal class DuckDbContext(
+    private val engine: DuckDbEngine,
+    private val conn: DuckDBConnection,
+    conf: Map<String, String>,
+) : EngineContext {
+    @Volatile override var currentCatalog: String = Catalogs.MAIN
+        private set
+    @Volatile override var currentSchema: String = Catalogs.DEFAULT_SCHEMA
+        private set
+    @Volatile private var active: PreparedStatement? = null
+    @Volatile private var canceled = false
+    private val closed = AtomicBoolean(false)
+    private val running = AtomicBoolean(false)
+    val zone: ZoneId
+    /** `ansi_mode` as set in the session conf; accepted and reported, DuckDB's semantics apply either way. */
+    val ansiMode: Boolean
+
+    init {
+        val tz = conf.entries.firstOrNull { it.key.equals("timezone", true) || it.key.equals("spark.sql.session.timeZone", true) }?.value
+            ?: engine.settings.defaultTimeZone
+        zone = try { ZoneId.of(tz) } catch (e: Exception) {
+            throw SqlFailures.of("INVALID_CONF_VALUE.TIME_ZONE", "22022", "The value '$tz' in the config \"timezone\" is invalid. Cannot resolve the given timezone.")
+        }
+        ansiMode = conf.entries.firstOrNull { it.key.equals("ansi_mode", true) }?.value?.equals("false", true) != true
+        conn.createStatement().use { s ->
+            s.execute("SET TimeZone = ${DuckSql.string(zone.id)}")
+            s.execute("CREATE OR REPLACE TEMP MACRO current_catalog() AS (CASE current_database() WHEN " +
+                "${DuckSql.string(Catalogs.MAIN_INTERNAL)} THEN ${DuckSql.string(Catalogs.MAIN)} ELSE current_database() END)")
+        }
+    }
+
+    fun useInitial(catalog: String, schema: String) = use(catalog, schema)
+
+    /** `USE`: switches DuckDB's current database / schema and remembers the Databricks names. */
+    private fun use(catalog: String?, schema: String?) {
+        val cat = catalog ?: currentCatalog
+        val sch = schema ?: if (catalog != null) Catalogs.DEFAULT_SCHEMA else currentSchema
+        val duckCat = Catalogs.toDuck(cat)
+        val known = queryStrings("SELECT database_name FROM duckdb_databases() WHERE database_name = ?", duckCat)
+        if (known.isEmpty() || duckCat in Catalogs.HIDDEN) throw SqlFailures.catalogNotFound(cat)
+        val schemas = queryStrings("SELECT schema_name FROM duckdb_schemas() WHERE database_name = ? AND lower(schema_name) = lower(?)", duckCat, sch)
+        if (schemas.isEmpty()) throw SqlFailures.schemaNotFound(cat, sch)
+        conn.createStatement().use { it.execute("USE ${DuckSql.ident(duckCat)}.${DuckSql.ident(schemas[0])}") }
+        currentCatalog = Catalogs.fromDuck(duckCat)
+        currentSchema = schemas[0]
+    }
+
+    /** A small metadata query on this connection: first column of every row as text. */
+    fun queryStrings(sql: String, vararg args: String): List<String> = queryRows(sql, *args).map { it[0] as String }
+
+    fun queryRows(sql: String, vararg args: String): List<List<Any?>> = conn.prepareStatement(sql).use { ps ->
+        args.forEachIndexed { i, a -> ps.setString(i + 1, a) }
+        ps.executeQuery().use { rs ->
+            val n = rs.metaData.columnCount
+            buildList { while (rs.next()) add((1..n).map { rs.getObject(it) }) }
+        }
+    }
+
+    override fun run(sql: String, params: List<SqlParameter>, options: RunOptions): StoredResult {
+        check(!closed.get()) { "context is closed" }
+        check(running.compareAndSet(false, true)) { "a statement is already running on this context" }
+        canceled = false
+        try {
+            return when (val t = SqlTranslator.translate(sql, params)) {
+                is Translated.Use -> { use(t.catalog, t.schema); StoredResultImpl.empty(emptyList(), options.format, options.lz4) }
+                is Translated.Show -> execute(ShowCommands(this).plan(t.tokens), options)
+                is Translated.Sql -> execute(t, options)
+            }
+        } catch (e: SQLException) {
+            if (canceled || SqlFailures.isInterrupt(e)) throw QueryCanceled()
+            throw SqlFailures.fromDuck(e)
+        } finally {
+            active = null
+            running.set(false)
+        }
+    }
+
+    private fun prepare(sql: String, binds: List<String>): PreparedStatement {
+        val ps = conn.prepareStatement(sql)
+        active = ps
+        if (canceled) { ps.close(); throw QueryCanceled() }
+        binds.forEachIndexed { i, v -> ps.setString(i + 1, v) }
+        return ps
+    }
+
+    private fun execute(t: Translated.Sql, options: RunOptions): StoredResult {
+        var ps = prepare(t.sql, t.binds)
+        try {
+            val md = ps.metaData.unwrap(DuckDBResultSetMetaData::class.java)
+            when (md.returnType) {
+                StatementReturnType.CHANGED_ROWS -> {
+                    val n = ps.executeLargeUpdate()
+                    ps.close()
+                    val sql = if (t.firstWord == "INSERT") "SELECT CAST($n AS BIGINT) AS num_affected_rows, CAST($n AS BIGINT) AS num_inserted_rows"
+                    else "SELECT CAST($n AS BIGINT) AS num_affected_rows"
+                    ps = prepare(sql, emptyList())
+                    return QueryRunner(this, engine, options).run(ps, columnsOf(ps), allowWrap = false)
+                }
+                StatementReturnType.NOTHING -> {
+                    ps.execute()
+                    return StoredResultImpl.empty(emptyList(), options.format, options.lz4)
+                }
+                else -> {
+                    val cols = columnsOf(ps)
+                    val wrappable = t.firstWord in WRAPPABLE
+                    if (wrappable && cols.any { TypeMapping.normalize(it.second) != it.second }) {
+                        ps.close()
+                        ps = prepare(wrap(t.sql, cols), t.binds)
+                        return QueryRunner(this, engine, options).run(ps, columnsOf(ps), allowWrap = true)
+                    }
+                    return QueryRunner(this, engine, options).run(ps, cols, allowWrap = false)
+                }
+            }
+        } finally {
+            ps.close()
+        }
+    }
+
+    private fun columnsOf(ps: PreparedStatement): List<Pair<String, DuckType>> {
+        val md = ps.metaData
+        return (1..md.columnCount).map { i ->
+            val text = md.getColumnTypeName(i)
+            md.getColumnName(i) to (runCatching { DuckType.parse(text) }.getOrNull() ?: DuckType.Scalar(text.uppercase()))
+        }
+    }
+
+    /** Casts the columns without a Databricks twin inside DuckDB. */
+    private fun wrap(sql: String, cols: List<Pair<String, DuckType>>): String {
+        val aliases = cols.indices.joinToString(", ") { "c$it" }
+        val select = cols.mapIndexed { i, (name, type) ->
+            val norm = TypeMapping.normalize(type)
+            val expr = if (norm == type) "q.c$i" else "CAST(q.c$i AS ${norm.sql()})"
+            "$expr AS ${DuckSql.ident(name)}"
+        }.joinToString(", ")
+        return "SELECT $select FROM ($sql\n) AS q($aliases)"
+    }
+
+    fun checkCanceled() { if (canceled) throw QueryCanceled() }
+
+    override fun cancel() {
+        canceled = true
+        runCatching { active?.cancel() }
+    }
+
+    override fun close() {
+        if (!closed.compareAndSet(false, true)) return
+        cancel()
+        engine.forget(this)
+        runCatching { conn.close() }
+    }
+
+    companion object {
+        private val WRAPPABLE = setOf("SELECT", "WITH", "VALUES", "FROM", "TABLE", "(")
+    }
+}
