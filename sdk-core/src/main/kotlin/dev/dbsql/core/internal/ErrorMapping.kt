@@ -54,10 +54,12 @@ internal object ErrorMapping {
                 call.sessionId != null && mentionsSession(code, serverMessage) -> SessionNotFoundException(
                     "$detail (session ${call.sessionId} is unknown: closed, expired or never created on $host)", call.sessionId, code,
                 )
-                status == 404 && call.kind == CallKind.CHUNK -> ResultExpiredException(
+                status == 404 && call.kind == CallKind.CHUNK && mentionsExpiry(serverMessage) -> ResultExpiredException(
                     "$detail (the result of statement $id is no longer available: closed or expired)", id, code,
                 )
-                status == 404 -> NotFoundException("$detail (statement ${id ?: "?"} is unknown: closed, expired or never created)", id, code)
+                status == 404 && id != null && call.kind != CallKind.CHUNK ->
+                    NotFoundException("$detail (statement $id is unknown here: closed, expired, or from another warehouse)", id, code)
+                status == 404 -> NotFoundException(detail, id, code)
                 else -> InvalidRequestException(detail, status, id, code)
             }
             401 -> AuthenticationException("$detail (the credentials were refused even after a refresh)", null, 401, code)
@@ -71,6 +73,9 @@ internal object ErrorMapping {
             else -> ServerException(detail, status, id, code)
         }
     }
+
+    private fun mentionsExpiry(message: String?): Boolean =
+        message == null || listOf("no longer", "expired", "closed").any { message.contains(it, ignoreCase = true) }
 
     private fun mentionsSession(code: String?, message: String?): Boolean =
         code?.contains("SESSION", ignoreCase = true) == true || message?.contains("session", ignoreCase = true) == true
