@@ -1,0 +1,72 @@
+package dev.dbsql.flow
+
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import org.apache.arrow.memory.BufferAllocator
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
+
+/**
+ * How a result is read. The defaults suit a JVM service streaming large results.
+ *
+ * @property concurrency downloads in flight at once (external links).
+ * @property memoryBudgetBytes decompressed bytes a stream may hold: chunks being downloaded,
+ *   decoded batches waiting for the consumer, and batches the consumer has not closed yet. A chunk
+ *   is started only when its size (the manifest's `byte_count`) fits; the chunk the consumer waits
+ *   for always starts.
+ * @property memorySlackBytes extra room of the stream's allocator above the budget (for Arrow
+ *   rounding and a chunk that turns out larger than announced); null means
+ *   `max(16 MiB, memoryBudgetBytes / 8)`. The allocator's hard limit is budget + slack.
+ * @property linkExpiryMargin a download link that expires within this margin is refreshed before use.
+ * @property linkPrefetch how many chunks ahead of the downloads links are fetched.
+ * @property maxAttempts download attempts per chunk (network errors, truncated bodies, 5xx/429).
+ * @property maxLinkRefreshes per chunk, how often an expired-link answer (HTTP 403) is met with a fresh link.
+ * @property initialBackoff / [maxBackoff] the wait between attempts: exponential with jitter, or
+ *   the download's `Retry-After` (capped at [maxBackoff]).
+ * @property allowTruncated read a result whose manifest says `truncated`, or whose row counts do
+ *   not add up, instead of failing with [IncompleteResultException].
+ * @property startChunk the first chunk to read (resume; see [ResultProgress]).
+ * @property endChunk the chunk after the last one to read (exclusive); null reads to the end.
+ * @property allocator the parent of each stream's allocator; null uses a process-wide root allocator.
+ *   A given allocator is never closed by the SDK.
+ * @property dispatcher where downloads, decompression, decoding and JSON conversion run
+ *   (blocking reads included). The consumer's code always runs in the collector's context.
+ * @property jsonBatchRows rows per [RecordBatch] when converting JSON_ARRAY data.
+ * @property onProgress called in the collector's coroutine each time a chunk has been fully
+ *   delivered (the collector returned for its last batch); see [ResultProgress].
+ */
+public data class ResultOptions(
+    val concurrency: Int = 8,
+    val memoryBudgetBytes: Long = 256L * 1024 * 1024,
+    val memorySlackBytes: Long? = null,
+    val linkExpiryMargin: Duration = 60.seconds,
+    val linkPrefetch: Int = 32,
+    val maxAttempts: Int = 5,
+    val maxLinkRefreshes: Int = 5,
+    val initialBackoff: Duration = 200.milliseconds,
+    val maxBackoff: Duration = 10.seconds,
+    val allowTruncated: Boolean = false,
+    val startChunk: Int = 0,
+    val endChunk: Int? = null,
+    val allocator: BufferAllocator? = null,
+    val dispatcher: CoroutineDispatcher = Dispatchers.IO,
+    val jsonBatchRows: Int = 65_536,
+    val onProgress: (suspend (ResultProgress) -> Unit)? = null,
+) {
+    init {
+        require(concurrency in 1..256) { "concurrency must be in 1..256, was $concurrency" }
+        require(memoryBudgetBytes >= 1024 * 1024) { "memoryBudgetBytes must be at least 1 MiB, was $memoryBudgetBytes" }
+        require(memorySlackBytes == null || memorySlackBytes >= 0) { "memorySlackBytes must not be negative" }
+        require(!linkExpiryMargin.isNegative()) { "linkExpiryMargin must not be negative" }
+        require(linkPrefetch >= 0) { "linkPrefetch must not be negative" }
+        require(maxAttempts >= 1) { "maxAttempts must be at least 1" }
+        require(maxLinkRefreshes >= 0) { "maxLinkRefreshes must not be negative" }
+        require(startChunk >= 0) { "startChunk must not be negative" }
+        require(endChunk == null || endChunk >= startChunk) { "endChunk must not be before startChunk" }
+        require(jsonBatchRows >= 1) { "jsonBatchRows must be at least 1" }
+    }
+
+    /** The slack actually used: [memorySlackBytes] or its default. */
+    val effectiveSlackBytes: Long get() = memorySlackBytes ?: maxOf(16L * 1024 * 1024, memoryBudgetBytes / 8)
+}

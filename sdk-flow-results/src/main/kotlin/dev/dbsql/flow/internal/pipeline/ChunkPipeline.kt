@@ -1,0 +1,182 @@
+package dev.dbsql.flow.internal.pipeline
+
+import dev.dbsql.flow.RecordBatch
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.channels.SendChannel
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.job
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.sync.Semaphore
+import kotlinx.coroutines.withContext
+import org.slf4j.LoggerFactory
+import java.util.concurrent.ConcurrentLinkedQueue
+import java.util.concurrent.atomic.AtomicBoolean
+
+/**
+ * The download pipeline of one result stream.
+ *
+ * A scheduler walks the chunks in order. For each it reserves the chunk's decompressed size in the
+ * [ByteBudget] (FIFO), takes one of `concurrency` download permits, puts the chunk's slot into the
+ * ordered queue and starts a worker. Workers decode while they download and push batches into their
+ * chunk's slot; a permit is freed when a download ends, not when it is consumed, so chunks behind a
+ * slow one keep downloading as long as the budget allows (no head-of-line blocking beyond memory).
+ * The consumer drains the slots strictly in chunk order.
+ *
+ * A failed attempt is retried with backoff (an expired link right away, with a fresh link); the
+ * retry skips the rows already handed over, so nothing arrives twice.
+ */
+internal class ChunkPipeline(
+    private val chunks: List<ChunkSpec>,
+    private val producer: ChunkProducer,
+    private val settings: PipelineSettings,
+    private val failures: FailurePolicy,
+    private val memory: StreamMemory,
+    private val onChunkDelivered: suspend (ChunkSpec, rowsDelivered: Long) -> Unit,
+) {
+    private class Slot(val spec: ChunkSpec, val lease: ChunkLease) {
+        val batches = Channel<RecordBatch>(Channel.UNLIMITED) { it.close() }
+    }
+
+    private val slots = ConcurrentLinkedQueue<Slot>()
+    private val consumerWaiting = AtomicBoolean(false)
+
+    @Volatile
+    private var failed = false
+
+    /** Collect once: the batches of every chunk, in order. Cleans up all memory on any exit. */
+    fun batches(): Flow<RecordBatch> = flow {
+        try {
+            coroutineScope {
+                val ordered = Channel<Slot>(Channel.UNLIMITED)
+                val work = this
+                launch(settings.dispatcher) { schedule(work, ordered) }
+                var rows = 0L
+                for (spec in chunks) {
+                    val slot = ordered.tryReceive().getOrNull() ?: awaitHead(ordered)
+                    check(slot.spec.index == spec.index) { "pipeline out of order" }
+                    for (batch in slot.batches) {
+                        rows += batch.rowCount
+                        emit(batch)
+                    }
+                    onChunkDelivered(spec, rows)
+                }
+                currentCoroutineContext().job.children.forEach { it.cancel() }
+            }
+        } finally {
+            withContext(NonCancellable) { cleanUp() }
+        }
+    }
+
+    private suspend fun awaitHead(ordered: Channel<Slot>): Slot {
+        consumerWaiting.set(true)
+        memory.budget.wake()
+        try {
+            return ordered.receive()
+        } finally {
+            consumerWaiting.set(false)
+        }
+    }
+
+    private suspend fun schedule(work: CoroutineScope, ordered: SendChannel<Slot>) {
+        val permits = Semaphore(settings.concurrency)
+        try {
+            for (spec in chunks) {
+                if (failed) break
+                memory.budget.acquire(spec.reserveBytes) { consumerWaiting.get() }
+                permits.acquire()
+                val slot = try {
+                    Slot(spec, memory.lease(spec.index, spec.reserveBytes))
+                } catch (e: Throwable) {
+                    memory.budget.release(spec.reserveBytes)
+                    permits.release()
+                    throw e
+                }
+                slots += slot
+                ordered.send(slot)
+                producer.admitted(spec, work)
+                work.launch(settings.dispatcher) {
+                    try {
+                        runChunk(slot)
+                    } finally {
+                        permits.release()
+                    }
+                }
+            }
+            ordered.close()
+        } catch (e: Throwable) {
+            ordered.close(e)
+            throw e
+        }
+    }
+
+    private suspend fun runChunk(slot: Slot) {
+        val spec = slot.spec
+        var handedOver = 0L
+        var attempt = 0
+        var refreshes = 0
+        try {
+            while (true) {
+                try {
+                    val rowsRead = producer.produce(spec, attempt, handedOver, slot.lease.allocator) { root ->
+                        val batch = RecordBatch(root, spec.index, spec.rowOffset + handedOver, slot.lease::batchClosed)
+                        slot.lease.batchOpened()
+                        handedOver += root.rowCount
+                        slot.lease.observe()
+                        if (slot.batches.trySend(batch).isFailure) batch.close()
+                    }
+                    val expected = spec.rowCount
+                    if (expected != null && rowsRead != expected) {
+                        throw ChunkRowCountException(spec.index, expected, rowsRead)
+                    }
+                    slot.batches.close()
+                    return
+                } catch (e: CancellationException) {
+                    throw e
+                } catch (e: LinkExpiredException) {
+                    if (++refreshes > settings.maxLinkRefreshes) return fail(slot, failures.exhausted(spec, attempt + refreshes, e))
+                    log.debug("chunk {}: link expired, fetching a fresh one", spec.index)
+                } catch (e: Throwable) {
+                    val mismatch = e as? ChunkRowCountException
+                    if (!failures.isRetryable(e) && mismatch == null) return fail(slot, failures.permanent(e))
+                    if (attempt + 1 >= settings.maxAttempts) {
+                        if (mismatch != null && settings.allowRowMismatch) {
+                            log.warn("accepting chunk {} as it is: {}", spec.index, mismatch.message)
+                            slot.batches.close()
+                            return
+                        }
+                        val error = if (mismatch != null) failures.incomplete(mismatch) else failures.exhausted(spec, attempt + 1, e)
+                        return fail(slot, error)
+                    }
+                    val wait = settings.backoff(attempt, (e as? RetryableChunkException)?.retryAfter)
+                    log.debug("chunk {} attempt {} failed ({}); retrying in {}", spec.index, attempt + 1, e.toString(), wait)
+                    attempt++
+                    delay(wait.toMillis())
+                }
+            }
+        } finally {
+            slot.lease.producerDone()
+        }
+    }
+
+    private fun fail(slot: Slot, error: Throwable) {
+        failed = true
+        memory.budget.wake()
+        slot.batches.close(error)
+    }
+
+    private fun cleanUp() {
+        for (slot in slots) slot.batches.cancel()
+        memory.end()
+    }
+
+    private companion object {
+        val log = LoggerFactory.getLogger(ChunkPipeline::class.java)
+    }
+}

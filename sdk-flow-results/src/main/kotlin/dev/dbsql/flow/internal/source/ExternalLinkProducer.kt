@@ -1,0 +1,95 @@
+@file:OptIn(DbsqlInternalApi::class)
+
+package dev.dbsql.flow.internal.source
+
+import dev.dbsql.core.DbsqlInternalApi
+import dev.dbsql.core.ProtocolException
+import dev.dbsql.flow.internal.pipeline.ChunkProducer
+import dev.dbsql.flow.internal.pipeline.ChunkSpec
+import dev.dbsql.flow.internal.pipeline.LinkExpiredException
+import dev.dbsql.flow.internal.pipeline.RetryableChunkException
+import io.ktor.client.HttpClient
+import io.ktor.client.request.header
+import io.ktor.client.request.prepareGet
+import io.ktor.client.statement.bodyAsChannel
+import io.ktor.http.HttpHeaders
+import io.ktor.http.contentLength
+import io.ktor.utils.io.jvm.javaio.toInputStream
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.runInterruptible
+import org.apache.arrow.memory.BufferAllocator
+import org.apache.arrow.vector.VectorSchemaRoot
+import java.io.FilterInputStream
+import java.io.InputStream
+import java.time.Duration
+
+/**
+ * Downloads chunks through their external links with the client's download HTTP client (which never
+ * sends `Authorization`), adding each link's `http_headers`, and decodes the body while it arrives
+ * ([decode] runs on the pipeline's dispatcher inside `runInterruptible`).
+ *
+ * Answers: 200 → decode; 403 / 404 / 410 → the link is dropped and [LinkExpiredException] thrown
+ * (the next attempt fetches a fresh link; a result that is gone then fails there with the core's
+ * `ResultExpiredException`); 408 / 429 / 5xx → retryable with the server's `Retry-After`;
+ * anything else → [ProtocolException]. A body shorter than its `Content-Length` is retryable.
+ */
+internal class ExternalLinkProducer(
+    private val statementId: String,
+    private val http: HttpClient,
+    private val links: LinkCache,
+    private val decode: (input: InputStream, skipRows: Long, allocator: BufferAllocator, sink: (VectorSchemaRoot) -> Unit) -> Long,
+) : ChunkProducer {
+
+    override suspend fun produce(
+        spec: ChunkSpec,
+        attempt: Int,
+        skipRows: Long,
+        allocator: BufferAllocator,
+        sink: (VectorSchemaRoot) -> Unit,
+    ): Long {
+        val link = links.get(spec.index)
+        return http.prepareGet(link.url) {
+            link.httpHeaders.forEach { (name, value) -> header(name, value) }
+        }.execute { response ->
+            val status = response.status.value
+            when {
+                status == 200 -> Unit
+                status == 403 || status == 404 || status == 410 -> {
+                    links.invalidate(spec.index, link)
+                    throw LinkExpiredException("download of chunk ${spec.index} answered HTTP $status")
+                }
+                status == 408 || status == 429 || status >= 500 -> throw RetryableChunkException(
+                    "download of chunk ${spec.index} answered HTTP $status",
+                    retryAfter = response.headers[HttpHeaders.RetryAfter]?.trim()?.toLongOrNull()?.let(Duration::ofSeconds),
+                )
+                else -> throw ProtocolException("download of chunk ${spec.index} answered HTTP $status", null, statementId)
+            }
+            val expected = response.contentLength()
+            val body = response.bodyAsChannel()
+            runInterruptible {
+                val counting = CountingInputStream(body.toInputStream())
+                val rows = decode(counting, skipRows, allocator, sink)
+                if (expected != null && counting.count != expected) {
+                    throw RetryableChunkException("chunk ${spec.index}: body ended after ${counting.count} of $expected bytes")
+                }
+                rows
+            }
+        }
+    }
+
+    override fun admitted(spec: ChunkSpec, scope: CoroutineScope) {
+        links.prefetchAfter(spec.index, scope)
+    }
+}
+
+/** Counts the bytes read through it. */
+internal class CountingInputStream(input: InputStream) : FilterInputStream(input) {
+    var count: Long = 0
+        private set
+
+    override fun read(): Int = super.read().also { if (it >= 0) count++ }
+
+    override fun read(b: ByteArray, off: Int, len: Int): Int = super.read(b, off, len).also { if (it > 0) count += it }
+
+    override fun skip(n: Long): Long = super.skip(n).also { count += it }
+}
