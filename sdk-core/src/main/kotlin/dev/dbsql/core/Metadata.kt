@@ -1,15 +1,20 @@
 package dev.dbsql.core
 
 import dev.dbsql.core.internal.MetadataSql
+import dev.dbsql.core.spi.fetchResultData
+import dev.dbsql.core.spi.initialResultData
 
 /**
  * Catalog listings as statements (`SHOW CATALOGS / SCHEMAS / TABLES / COLUMNS`), each returning a
  * [StatementResult] to stream like any other. Patterns use SQL LIKE wildcards: `%` any run of
- * characters, `_` one character (null means all). Run in the owning [Session] when obtained from one.
+ * characters, `_` one character (null means all); they are sent as the Hive-style patterns SHOW
+ * takes. Runs in the owning [Session] when obtained from one; thread-safe; each call runs in the
+ * caller's coroutine and is cancelled with it.
  *
- * Result columns follow the server: catalogs → `catalog`; schemas → `databaseName`; tables →
- * `namespace, tableName, isTemporary, information, catalogName, tableType, remarks`; columns →
- * `col_name, catalogName, namespace, tableName, columnType, ...`.
+ * Result columns follow the server: catalogs → `catalog`; schemas → `databaseName` (+ `catalog`
+ * for all catalogs); tables → `namespace, tableName, isTemporary, information, catalogName,
+ * tableType, remarks`; columns → `col_name, catalogName, namespace, tableName, columnType,
+ * columnSize, decimalDigits, radix, isNullable, remarks, ordinalPosition, isAutoIncrement, isGenerated`.
  */
 public class Metadata internal constructor(private val client: DatabricksSqlClient, private val session: Session?) {
     /** All catalogs. */
@@ -21,8 +26,13 @@ public class Metadata internal constructor(private val client: DatabricksSqlClie
         run(MetadataSql.schemas(catalog, schemaPattern))
 
     /**
-     * Tables of [catalog] matching the patterns; with [tableTypes] (e.g. `TABLE`, `VIEW`), only
-     * rows whose `tableType` is one of them (compared case-insensitively).
+     * Tables and views of [catalog] (null: all catalogs) matching the patterns.
+     *
+     * With [tableTypes] (e.g. `TABLE`, `VIEW`; compared case-insensitively) only rows whose
+     * `tableType` is one of them are returned. `SHOW TABLES` itself cannot filter by type, so this
+     * takes two statements: the listing is read (inline JSON, through the API), filtered here, and
+     * the kept rows are returned by a second statement — an inline `VALUES` table with the same
+     * column names and types — whose result streams like any other. The listing statement is closed.
      */
     @JvmOverloads
     public suspend fun tables(
@@ -30,9 +40,23 @@ public class Metadata internal constructor(private val client: DatabricksSqlClie
         schemaPattern: String? = null,
         tablePattern: String? = null,
         tableTypes: Collection<String>? = null,
-    ): StatementResult = run(MetadataSql.tables(catalog, schemaPattern, tablePattern, tableTypes))
+    ): StatementResult {
+        val show = MetadataSql.tables(catalog, schemaPattern, tablePattern)
+        if (tableTypes == null) return run(show)
+        MetadataSql.checkTypes(tableTypes)
+        val wanted = tableTypes.map { it.uppercase() }.toSet()
+        val listing = run(show, JSON_INLINE)
+        val typeColumn = listing.manifest.columns.indexOfFirst { it.name.equals("tableType", ignoreCase = true) }
+        if (typeColumn < 0) throw ProtocolException("SHOW TABLES returned no tableType column", statementId = listing.statementId)
+        val kept = try {
+            readRows(listing).filter { it.getOrNull(typeColumn)?.uppercase() in wanted }
+        } finally {
+            runCatching { client.close(listing.handle) }
+        }
+        return run(MetadataSql.literalTable(listing.manifest.columns, kept))
+    }
 
-    /** Columns of the matching tables of [catalog]. */
+    /** Columns of the tables of [catalog] (null: all catalogs) matching the patterns. */
     @JvmOverloads
     public suspend fun columns(
         catalog: String? = null,
@@ -41,6 +65,26 @@ public class Metadata internal constructor(private val client: DatabricksSqlClie
         columnPattern: String? = null,
     ): StatementResult = run(MetadataSql.columns(catalog, schemaPattern, tablePattern, columnPattern))
 
-    private suspend fun run(sql: String): StatementResult =
-        if (session != null) session.execute(sql) else client.execute(sql)
+    @OptIn(DbsqlInternalApi::class)
+    private suspend fun readRows(result: StatementResult): List<List<String?>> {
+        val rows = ArrayList<List<String?>>()
+        var data = result.initialResultData
+        while (data != null) {
+            rows += data.dataArray.orEmpty()
+            val next = data.nextChunkIndex ?: break
+            data = client.fetchResultData(result.statementId, next)
+        }
+        return rows
+    }
+
+    private suspend fun run(sql: String, options: ExecuteOptions = ExecuteOptions.DEFAULT): StatementResult =
+        if (session != null) session.execute(sql, options = options) else client.execute(sql, options = options)
+
+    private companion object {
+        val JSON_INLINE = ExecuteOptions(
+            disposition = Disposition.INLINE,
+            format = ResultFormat.JSON_ARRAY,
+            compression = ResultCompression.NONE,
+        )
+    }
 }

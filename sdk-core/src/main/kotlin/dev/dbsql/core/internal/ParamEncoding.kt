@@ -77,6 +77,6 @@ internal object ParamEncoding {
         return v.toPlainString() to "DECIMAL($precision,${v.scale()})"
     }
 
-    /** BINARY values travel as hex text. */
-    private fun binary(bytes: ByteArray): String = bytes.joinToString("") { "%02x".format(it) }
+    /** BINARY values travel as base64 text (standard alphabet, padded), as the server decodes them. */
+    private fun binary(bytes: ByteArray): String = java.util.Base64.getEncoder().encodeToString(bytes)
 }

@@ -46,7 +46,7 @@ class SessionParamsMetadataSpec : FunSpec({
 
     test("named parameters of every Kotlin type reach the server with their types") {
         val r = client.execute(
-            "SELECT :s AS s, :i AS i, :l AS l, :d AS d, :dec AS dec, :b AS b, :day AS day, :n AS n, :t AS t",
+            "SELECT :s AS s, :i AS i, :l AS l, :d AS d, :dec AS dec, :b AS b, :day AS day, :n AS n, :t AS t, :bin AS bin",
             params {
                 "s" to "it's"
                 "i" to 5
@@ -57,12 +57,13 @@ class SessionParamsMetadataSpec : FunSpec({
                 "day" to LocalDate.of(2024, 2, 29)
                 "n" to (null as Int?)
                 "t" to typed("7", "SMALLINT")
+                "bin" to byteArrayOf(1, 2, -1)
             },
             json,
         )
-        r.manifest.columns.map { it.typeName } shouldBe listOf("STRING", "INT", "LONG", "DOUBLE", "DECIMAL", "BOOLEAN", "DATE", "INT", "SHORT")
+        r.manifest.columns.map { it.typeName } shouldBe listOf("STRING", "INT", "LONG", "DOUBLE", "DECIMAL", "BOOLEAN", "DATE", "INT", "SHORT", "BINARY")
         r.manifest.columns[4].precision shouldBe 5
-        r.rows().single() shouldBe listOf("it's", "5", "5000000000", "1.5", "123.45", "true", "2024-02-29", null, "7")
+        r.rows().single() shouldBe listOf("it's", "5", "5000000000", "1.5", "123.45", "true", "2024-02-29", null, "7", "AQL/")
     }
 
     test("timestamps and positional parameters") {

@@ -1,5 +1,6 @@
 package dev.dbsql.core.unit
 
+import dev.dbsql.core.ColumnInfo
 import dev.dbsql.core.ConfigurationException
 import dev.dbsql.core.InvalidHandleException
 import dev.dbsql.core.SqlParameter
@@ -51,6 +52,7 @@ class HandleAndParamsSpec : FunSpec({
             "ntz" to LocalDateTime.of(2024, 1, 1, 10, 0)
             "n" to (null as Int?)
             "over" to typed("1.5", "DECIMAL(3,1)")
+            "bin" to byteArrayOf(1, 2, -1)
         }.list.associateBy { it.name }
         fun check(name: String, value: String?, type: String) {
             p.getValue(name).value shouldBe value
@@ -60,7 +62,7 @@ class HandleAndParamsSpec : FunSpec({
         check("b", "5", "TINYINT"); check("d", "1.5", "DOUBLE"); check("f", "1.5", "FLOAT")
         check("dec", "123.45", "DECIMAL(5,2)"); check("bool", "true", "BOOLEAN"); check("date", "2024-02-29", "DATE")
         check("ts", "2024-01-01T10:00:00.123456Z", "TIMESTAMP"); check("ntz", "2024-01-01T10:00:00", "TIMESTAMP_NTZ")
-        check("n", null, "INT"); check("over", "1.5", "DECIMAL(3,1)")
+        check("n", null, "INT"); check("over", "1.5", "DECIMAL(3,1)"); check("bin", "AQL/", "BINARY")
     }
 
     test("positional parameters get 1-based ordinals") {
@@ -83,5 +85,9 @@ class HandleAndParamsSpec : FunSpec({
         MetadataSql.schemas("ma`in", "def%") shouldBe "SHOW SCHEMAS IN `ma``in` LIKE 'def*'"
         MetadataSql.columns("c", null, "t_1", null) shouldBe "SHOW COLUMNS IN CATALOG `c` TABLE LIKE 't.1'"
         MetadataSql.literal("it's") shouldBe "'it\\'s'"
+        val cols = listOf(ColumnInfo("a b", "STRING", "STRING", 0, null, null, null), ColumnInfo("n", "INT", "INT", 1, null, null, null))
+        MetadataSql.literalTable(cols, listOf(listOf("x'", null))) shouldBe
+            "SELECT CAST(c0 AS STRING) AS `a b`, CAST(c1 AS INT) AS `n` FROM (VALUES ('x\\'', NULL)) AS v(c0, c1)"
+        MetadataSql.literalTable(cols, emptyList()) shouldBe "SELECT CAST(NULL AS STRING) AS `a b`, CAST(NULL AS INT) AS `n` WHERE false"
     }
 })
