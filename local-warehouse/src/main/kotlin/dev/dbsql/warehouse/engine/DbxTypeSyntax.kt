@@ -133,9 +133,11 @@ internal class DbxTypeSyntax(private val tokens: List<Token>, start: Int, privat
     }
 
     companion object {
-        /** DuckDB type for a parameter type string; null when it is not a Databricks type. */
+        /** DuckDB type for a parameter type string; null when it is not a scalar Databricks type. */
         fun forParameter(type: String): String? {
             val tokens = try { SqlLexer.tokenize(type) } catch (e: SqlFailure) { return null }
+            val first = tokens.firstOrNull { !it.isTrivia }
+            if (first == null || listOf("ARRAY", "MAP", "STRUCT").any { first.isWord(it) }) return null
             val r = DbxTypeSyntax(tokens, 0, strict = true)
             val out = try { r.read() } catch (e: SqlFailure) { return null }
             return if (out != null && tokens.drop(r.pos).all { it.isTrivia }) out else null

@@ -108,7 +108,7 @@ internal class DuckDbContext(
                     val sql = if (t.firstWord == "INSERT") "SELECT CAST($n AS BIGINT) AS num_affected_rows, CAST($n AS BIGINT) AS num_inserted_rows"
                     else "SELECT CAST($n AS BIGINT) AS num_affected_rows"
                     ps = prepare(sql, emptyList())
-                    return QueryRunner(this, engine, options).run(ps, columnsOf(ps), allowWrap = false)
+                    return QueryRunner(this, engine, options).run(ps, sql, emptyList(), columnsOf(ps))
                 }
                 StatementReturnType.NOTHING -> {
                     ps.execute()
@@ -119,10 +119,11 @@ internal class DuckDbContext(
                     val wrappable = t.firstWord in WRAPPABLE
                     if (wrappable && cols.any { TypeMapping.normalize(it.second) != it.second }) {
                         ps.close()
-                        ps = prepare(wrap(t.sql, cols), t.binds)
-                        return QueryRunner(this, engine, options).run(ps, columnsOf(ps), allowWrap = true)
+                        val wrapped = wrap(t.sql, cols)
+                        ps = prepare(wrapped, t.binds)
+                        return QueryRunner(this, engine, options).run(ps, wrapped, t.binds, columnsOf(ps))
                     }
-                    return QueryRunner(this, engine, options).run(ps, cols, allowWrap = false)
+                    return QueryRunner(this, engine, options).run(ps, t.sql, t.binds, cols)
                 }
             }
         } finally {
@@ -147,6 +148,11 @@ internal class DuckDbContext(
             "$expr AS ${DuckSql.ident(name)}"
         }.joinToString(", ")
         return "SELECT $select FROM ($sql\n) AS q($aliases)"
+    }
+
+    /** Runs [sql] only for the error it raises (see [QueryRunner]). */
+    fun diagnose(sql: String, binds: List<String>) {
+        prepare(sql, binds).use { it.execute() }
     }
 
     fun checkCanceled() { if (canceled) throw QueryCanceled() }

@@ -15,7 +15,8 @@ internal class QueryRunner(
     private val engine: DuckDbEngine,
     private val options: RunOptions,
 ) {
-    fun run(ps: PreparedStatement, cols: List<Pair<String, DuckType>>, allowWrap: Boolean): StoredResult {
+    /** Runs [ps], prepared from [sql] with [binds] (needed to recover the real error of a failed stream). */
+    fun run(ps: PreparedStatement, sql: String, binds: List<String>, cols: List<Pair<String, DuckType>>): StoredResult {
         val plans = cols.map { (name, type) ->
             val kind = when {
                 type is DuckType.Scalar && type.name == "INTERVAL" -> ColumnKind.INTERVAL
@@ -37,7 +38,7 @@ internal class QueryRunner(
         val cutter = ChunkCutter(options, writer) { i -> ChunkBuffer(engine.spillDir, "r$id-c$i.bin", budget) }
         try {
             val batchRows = options.chunkRows.toLong().coerceIn(2048, engine.settings.maxBatchRows.toLong())
-            ps.executeQuery().use { rs ->
+            executeQuery(ps, sql, binds).use { rs ->
                 ctx.checkCanceled()
                 (rs.unwrap(DuckDBResultSet::class.java).arrowExportStream(allocator, batchRows) as ArrowReader).use { reader ->
                     val conv = BatchConverter(plans, ctx.zone.id, allocator, reader).also { converter = it }
@@ -66,11 +67,27 @@ internal class QueryRunner(
         }
     }
 
+    /**
+     * With streamed results, DuckDB's JDBC driver reports an error raised while computing the first
+     * rows only as "Invalid result set". The statement is a query, so running it again through
+     * `COPY ... TO '/dev/null'` (not streamed) recovers DuckDB's real message.
+     */
+    private fun executeQuery(ps: PreparedStatement, sql: String, binds: List<String>): java.sql.ResultSet {
+        try {
+            return ps.executeQuery()
+        } catch (e: SQLException) {
+            if (e.message?.contains("Invalid result set") != true) throw e
+            ctx.checkCanceled()
+            val real = runCatching { ctx.diagnose("COPY ($sql\n) TO '/dev/null' (FORMAT csv)", binds) }.exceptionOrNull()
+            throw if (real is SQLException && real.message?.startsWith("Parser Error") != true) real else e
+        }
+    }
+
     private fun translate(e: Throwable): Throwable {
         if (e is QueryCanceled || e is SqlFailure) return e
         val sql = generateSequence(e) { it.cause }.firstOrNull { it is SQLException } as SQLException?
         if (sql != null) return sql
-        val msg = e.message ?: ""
+        val msg = (e.message ?: "").let { m -> m.substringAfter("message=", m).removeSuffix("}") }
         if (msg.contains("INTERRUPT") || msg.contains("Interrupted")) return QueryCanceled()
         if (Regex("^[A-Z][A-Za-z ]+ Error: ").containsMatchIn(msg)) return SqlFailures.fromDuck(SQLException(msg, e))
         return e
