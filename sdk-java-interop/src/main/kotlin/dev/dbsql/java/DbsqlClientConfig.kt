@@ -1,0 +1,217 @@
+package dev.dbsql.java
+
+import dev.dbsql.auth.AccessToken
+import dev.dbsql.auth.AuthConfig
+import dev.dbsql.auth.SecretRef
+import dev.dbsql.auth.WorkspaceSettings
+import dev.dbsql.core.ClientConfig
+import dev.dbsql.core.ClientConfigBuilder
+import dev.dbsql.core.PemSource
+import dev.dbsql.core.ProxyConfig
+import dev.dbsql.core.RetryPolicy
+import dev.dbsql.core.Timeouts
+import dev.dbsql.core.TlsConfig
+import kotlinx.coroutines.future.await
+import java.nio.file.Path
+import java.time.Duration
+import java.util.concurrent.CompletableFuture
+import java.util.function.Supplier
+import kotlin.time.toKotlinDuration
+
+/**
+ * The configuration of a [DbsqlClient], built from Java with [builder]:
+ * ```java
+ * DbsqlClientConfig config = DbsqlClientConfig.builder()
+ *     .host("https://my-workspace.cloud.databricks.com")
+ *     .httpPath("/sql/1.0/warehouses/abc123")          // or .warehouseId("abc123")
+ *     .tokenFromEnv("DATABRICKS_TOKEN")
+ *     .connectTimeout(Duration.ofSeconds(5))
+ *     .build();
+ * ```
+ * A thin wrapper of the core `ClientConfig`: every rule (validation, defaults, secret redaction)
+ * lives there. Immutable and thread-safe. [toString] and [toJson] never show inline secrets.
+ */
+public class DbsqlClientConfig private constructor(
+    /** The core configuration this wraps (Kotlin callers). */
+    @get:JvmSynthetic public val clientConfig: ClientConfig,
+) {
+    /** The workspace URL as configured. */
+    @get:JvmName("host")
+    public val host: String get() = clientConfig.host
+
+    /** The SQL warehouse ID. */
+    @get:JvmName("warehouseId")
+    public val warehouseId: String get() = clientConfig.warehouseId
+
+    /** The configuration as JSON with inline secrets redacted; read it back with [fromJson]. */
+    public fun toJson(): String = clientConfig.toJson()
+
+    /** The configuration as JSON; [includeSecrets] writes inline secrets in clear (trusted transport only). */
+    public fun toJson(includeSecrets: Boolean): String = clientConfig.toJson(includeSecrets)
+
+    override fun toString(): String = clientConfig.toString()
+
+    override fun equals(other: Any?): Boolean = other is DbsqlClientConfig && other.clientConfig == clientConfig
+
+    override fun hashCode(): Int = clientConfig.hashCode()
+
+    public companion object {
+        /** An empty builder: set at least the host, the warehouse and the credentials. */
+        @JvmStatic
+        public fun builder(): Builder = Builder()
+
+        /**
+         * A builder filled from the `DATABRICKS_*` environment variables, else the `~/.databrickscfg`
+         * profile (see `WorkspaceSettings.resolve`): host, warehouse (when named there) and a
+         * credentials *reference* (no secret is copied into the config).
+         *
+         * @throws dev.dbsql.auth.CredentialsNotFoundException listing each source tried and why it did not apply.
+         */
+        @JvmStatic
+        public fun fromEnvironment(): Builder = Builder().settings(WorkspaceSettings.resolve())
+
+        /** Like [fromEnvironment], from the config-file profile [profile]. */
+        @JvmStatic
+        public fun fromProfile(profile: String): Builder = Builder().settings(WorkspaceSettings.resolve(profile = profile))
+
+        /**
+         * Reads a configuration written by [toJson].
+         * @throws dev.dbsql.core.ConfigurationException when the JSON or a value is invalid, or a secret was redacted.
+         */
+        @JvmStatic
+        public fun fromJson(json: String): DbsqlClientConfig = DbsqlClientConfig(ClientConfig.fromJson(json))
+
+        /** Wraps a configuration built in Kotlin. */
+        @JvmSynthetic
+        public fun of(config: ClientConfig): DbsqlClientConfig = DbsqlClientConfig(config)
+    }
+
+    /**
+     * Collects settings for [build]; every setter returns this builder. Not thread-safe.
+     * Values are checked by [build], which throws a `ConfigurationException` naming the first bad field.
+     */
+    public class Builder internal constructor() {
+        private val core = ClientConfigBuilder()
+        private var connect: Duration? = null
+        private var request: Duration? = null
+        private var socket: Duration? = null
+        private var maxAttempts: Int? = null
+        private var retryTime: Duration? = null
+        private var baseDelay: Duration? = null
+        private var maxDelay: Duration? = null
+        private var customCa: PemSource? = null
+        private var clientCertificate: PemSource? = null
+        private var clientKey: PemSource? = null
+
+        /** The workspace URL, `https://<host>[:port]` (plain http only for loopback hosts). */
+        public fun host(host: String): Builder = apply { core.host = host }
+
+        /** The SQL warehouse ID. Set this or [httpPath]. */
+        public fun warehouseId(warehouseId: String): Builder = apply { core.warehouse = warehouseId }
+
+        /** The warehouse's HTTP path, `/sql/1.0/warehouses/<id>`. Set this or [warehouseId]. */
+        public fun httpPath(httpPath: String): Builder = apply { core.httpPath = httpPath }
+
+        /** A personal access token given inline (redacted in `toString` and JSON). */
+        public fun token(token: String): Builder = auth(AuthConfig.Pat(SecretRef.Inline(token)))
+
+        /** A personal access token read from the environment variable [variable] when the client is created. */
+        public fun tokenFromEnv(variable: String): Builder = auth(AuthConfig.Pat(SecretRef.Env(variable)))
+
+        /** Any credentials of the auth module (PAT, OAuth M2M / U2M, profile, environment, default chain). */
+        public fun auth(auth: AuthConfig): Builder = apply { core.auth = auth }
+
+        /**
+         * Tokens from [supplier], called when a token is needed: at the first call and again after
+         * the server refused the last one. It runs on a thread of the credentials provider and must not
+         * block: return a future that completes later. A failed or empty future fails the call with an
+         * `AuthenticationException`. Such a config cannot be written as JSON.
+         */
+        public fun externalToken(supplier: Supplier<CompletableFuture<String>>): Builder = externalToken("external", supplier)
+
+        /** Like [externalToken] with a [name] for error messages. */
+        public fun externalToken(name: String, supplier: Supplier<CompletableFuture<String>>): Builder =
+            auth(AuthConfig.External(name) { AccessToken(supplier.get().await()) })
+
+        /**
+         * Like [externalToken], for tokens with a known expiry: a token is reused until it turns
+         * stale, then refreshed through [supplier] ahead of time.
+         */
+        public fun externalAccessToken(name: String, supplier: Supplier<CompletableFuture<AccessToken>>): Builder =
+            auth(AuthConfig.External(name) { supplier.get().await() })
+
+        /** Default catalog of statements run outside a session. */
+        public fun catalog(catalog: String?): Builder = apply { core.catalog = catalog }
+
+        /** Default schema of statements run outside a session. */
+        public fun schema(schema: String?): Builder = apply { core.schema = schema }
+
+        /** Time to open a connection (default 10 s). */
+        public fun connectTimeout(timeout: Duration): Builder = apply { connect = timeout }
+
+        /** Time for a whole request, body included (default 2 min; must exceed the 50 s longest server wait). */
+        public fun requestTimeout(timeout: Duration): Builder = apply { request = timeout }
+
+        /** Longest silence while reading or writing (default 70 s). */
+        public fun socketTimeout(timeout: Duration): Builder = apply { socket = timeout }
+
+        /** Sends of one request at most, first one included (default 6; 1 means no retries). */
+        public fun maxRetryAttempts(attempts: Int): Builder = apply { maxAttempts = attempts }
+
+        /** Time budget of one request's retries (default 2 min). */
+        public fun retryTimeout(timeout: Duration): Builder = apply { retryTime = timeout }
+
+        /** The exponential backoff between retries: starts at [base] (default 200 ms), capped at [max] (default 10 s). */
+        public fun retryBackoff(base: Duration, max: Duration): Builder = apply {
+            baseDelay = base
+            maxDelay = max
+        }
+
+        /** An HTTP proxy for API calls and downloads. */
+        public fun proxy(host: String, port: Int): Builder = proxy(host, port, emptyList())
+
+        /** An HTTP proxy, with host names (exact, `.suffix` or `*.suffix`) reached directly. */
+        public fun proxy(host: String, port: Int, noProxy: List<String>): Builder =
+            apply { core.proxy = ProxyConfig(host, port, noProxy = noProxy) }
+
+        /** Extra trusted CA certificates, a PEM file read when the client is created. */
+        public fun customCa(pemFile: Path): Builder = apply { customCa = PemSource.File(pemFile.toString()) }
+
+        /** A client certificate chain and its PKCS#8 private key (PEM files) for mutual TLS. */
+        public fun clientCertificate(certificatePem: Path, privateKeyPem: Path): Builder = apply {
+            clientCertificate = PemSource.File(certificatePem.toString())
+            clientKey = PemSource.File(privateKeyPem.toString())
+        }
+
+        /** Appended to the User-Agent, e.g. `my-app/1.2`. */
+        public fun userAgentSuffix(suffix: String?): Builder = apply { core.userAgentSuffix = suffix }
+
+        /**
+         * The configuration.
+         * @throws dev.dbsql.core.ConfigurationException naming the first invalid or missing field.
+         */
+        public fun build(): DbsqlClientConfig {
+            val t = Timeouts()
+            core.timeouts = Timeouts(
+                connect?.toKotlinDuration() ?: t.connect,
+                request?.toKotlinDuration() ?: t.request,
+                socket?.toKotlinDuration() ?: t.socket,
+            )
+            val r = RetryPolicy()
+            core.retry = RetryPolicy(
+                maxAttempts ?: r.maxAttempts,
+                retryTime?.toKotlinDuration() ?: r.maxTotalTime,
+                baseDelay?.toKotlinDuration() ?: r.baseDelay,
+                maxDelay?.toKotlinDuration() ?: r.maxDelay,
+            )
+            core.tls = TlsConfig(customCa, clientCertificate, clientKey)
+            return DbsqlClientConfig(core.build())
+        }
+
+        internal fun settings(settings: WorkspaceSettings): Builder = apply {
+            core.host = settings.host
+            core.warehouse = settings.warehouseId
+            core.auth = settings.auth
+        }
+    }
+}
