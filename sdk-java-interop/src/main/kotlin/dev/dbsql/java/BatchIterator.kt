@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference
  * **Producer.** The first [hasNext] starts a producer coroutine (in the client's scope, on its
  * executor) that reads the stream and holds at most `ReadOptions.bufferedBatches` batches ready;
  * it pauses when they are not taken. [hasNext] blocks until a batch is ready or the stream ends.
- * Do not call it on a thread of the client's executor: the producer may need that thread.
+ * Do not call it on a thread of an executor given to `DbsqlClient.create`: the producer may need
+ * that thread (the default pools are safe).
  *
  * **Ownership.** The caller owns every batch [next] returns and must close it. Batches still
  * buffered belong to the iterator: [close] cancels the producer, waits for it to stop, then closes

@@ -34,9 +34,11 @@ import java.util.concurrent.Executor
  * and a coroutine scope in which every future and every iterator producer runs. Create one per
  * warehouse and share it: it is thread-safe. [close] closes both.
  *
- * **Threads.** Futures complete, and their dependent stages run by default, on the client's
- * [Executor] (given to [create]; by default the coroutines library's shared pool). The SDK
- * never blocks one of its threads and never shuts the executor down.
+ * **Threads.** Without an [Executor] the client's own work runs on the coroutines library's
+ * `Default` pool, and futures complete (their dependent stages run) on its elastic I/O pool, so a
+ * `thenApply` may block, e.g. to read a [BatchIterator]. With an executor given to [create],
+ * everything runs there: do not block its threads on the client's results. The SDK never blocks
+ * one of its threads and never shuts the executor down.
  *
  * **Failures.** A future fails with the SDK's unchecked exception (rooted at
  * `DatabricksSqlException`); `get()` wraps it in an `ExecutionException` whose cause is that
@@ -157,7 +159,7 @@ public class DbsqlClient private constructor(private val bridge: Bridge) : AutoC
 
     public companion object {
         /**
-         * A client for [config], running on the coroutines library's shared pool.
+         * A client for [config], running on the coroutines library's shared pools (see the class documentation).
          * @throws dev.dbsql.core.ConfigurationException when the credentials or TLS material cannot be set up.
          */
         @JvmStatic
@@ -165,14 +167,14 @@ public class DbsqlClient private constructor(private val bridge: Bridge) : AutoC
 
         /**
          * A client for [config] whose calls run, and whose futures complete, on [executor]
-         * (null: the shared pool). The executor is never shut down by the SDK.
+         * (null: the shared pools). The executor is never shut down by the SDK.
          * @throws dev.dbsql.core.ConfigurationException when the credentials or TLS material cannot be set up.
          */
         @JvmStatic
         public fun create(config: DbsqlClientConfig, executor: Executor?): DbsqlClient {
             val dispatcher: CoroutineDispatcher? = executor?.asCoroutineDispatcher()
             val client = DatabricksSqlClient(config.clientConfig, dispatcher = dispatcher)
-            return DbsqlClient(Bridge(client, dispatcher ?: Dispatchers.Default))
+            return DbsqlClient(Bridge(client, dispatcher ?: Dispatchers.IO))
         }
     }
 }
