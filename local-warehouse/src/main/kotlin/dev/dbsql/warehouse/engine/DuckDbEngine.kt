@@ -57,6 +57,10 @@ class DuckDbEngine(val settings: EngineSettings = EngineSettings()) : AutoClosea
     internal val allocator: BufferAllocator = RootAllocator()
     private val database: DuckDBConnection
     private val contexts = java.util.concurrent.ConcurrentHashMap.newKeySet<DuckDbContext>()
+    /** Threads that read DuckDB's Arrow export ahead of the chunk writer (one per running statement). */
+    internal val pool: java.util.concurrent.ExecutorService = java.util.concurrent.Executors.newCachedThreadPool { r ->
+        Thread(r, "duckdb-export").apply { isDaemon = true }
+    }
 
     init {
         val props = Properties()
@@ -122,6 +126,7 @@ class DuckDbEngine(val settings: EngineSettings = EngineSettings()) : AutoClosea
     override fun close() {
         if (!closed.compareAndSet(false, true)) return
         contexts.toList().forEach { runCatching { it.close() } }
+        pool.shutdown()
         try { database.close() } catch (e: SQLException) { log.warn("closing DuckDB failed", e) }
         if (ownsSpillDir) spillDir.toFile().deleteRecursively()
         allocator.close()

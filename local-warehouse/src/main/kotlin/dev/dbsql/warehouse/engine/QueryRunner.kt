@@ -44,10 +44,22 @@ internal class QueryRunner(
                     val conv = BatchConverter(plans, ctx.zone.id, allocator, reader).also { converter = it }
                     conv.use {
                         val root = reader.vectorSchemaRoot
-                        while (true) {
-                            ctx.checkCanceled()
-                            if (!reader.loadNextBatch()) break
-                            if (!cutter.add(conv.convert(root))) break
+                        if (plans.none { it.kind == ColumnKind.TEXT }) {
+                            BatchPrefetcher(reader, allocator, engine.pool).use { pf ->
+                                while (true) {
+                                    ctx.checkCanceled()
+                                    val batch = pf.next() ?: break
+                                    val more = try { cutter.add(conv.convert(batch)) } finally { batch.close() }
+                                    if (!more) break
+                                }
+                            }
+                        } else {
+                            // dictionary-encoded columns are decoded with the reader's current dictionaries: no read-ahead
+                            while (true) {
+                                ctx.checkCanceled()
+                                if (!reader.loadNextBatch()) break
+                                if (!cutter.add(conv.convert(root))) break
+                            }
                         }
                         ctx.checkCanceled()
                         conv.decideWithoutData(root.schema.fields)
