@@ -15,7 +15,11 @@ sealed interface Fault {
     /** Wait [millis] before handling the request normally. */
     data class Delay(val millis: Long) : Fault
 
-    /** Start the body, then abort the connection after [afterBytes] (default: half the body). */
+    /**
+     * Start the body (full `Content-Length` promised), then abort the connection after [afterBytes]
+     * (default: half the body). ktor CIO offers no socket access, so the abort is a close rather than a
+     * TCP RST: to the client it reads as a connection lost mid-body, like [TruncatedBody].
+     */
     data class ResetMidBody(val afterBytes: Long? = null) : Fault
 
     /** Promise the full `Content-Length`, send only [keepBytes] (default: half), then close the connection. */

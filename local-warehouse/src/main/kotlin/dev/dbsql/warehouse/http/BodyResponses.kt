@@ -10,6 +10,7 @@ import io.ktor.server.response.respondBytes
 import io.ktor.utils.io.ByteWriteChannel
 import io.ktor.utils.io.writeFully
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.withContext
 import java.io.IOException
 import java.io.InputStream
@@ -18,6 +19,7 @@ import java.io.InputStream
 internal class InjectedAbort(message: String) : IOException(message)
 
 private const val STREAM_BUFFER = 256 * 1024
+private const val ABORT_GRACE_MILLIS = 100L
 
 /** Sends [bytes]; with a body [fault] the body stops early and the connection is dropped. */
 internal suspend fun ApplicationCall.respondBody(
@@ -32,7 +34,7 @@ internal suspend fun ApplicationCall.respondBody(
     }
     val cut = cutPoint(fault, bytes.size.toLong()).toInt()
     respond(
-        BodyContent(contentType, status, bytes.size.toLong(), chunked = fault is Fault.ResetMidBody) { channel ->
+        BodyContent(contentType, status, bytes.size.toLong()) { channel ->
             channel.writeFully(bytes, 0, cut)
             abort(channel, fault)
         },
@@ -51,7 +53,7 @@ internal suspend fun ApplicationCall.respondStream(
 ) {
     val limit = if (fault == null) length else cutPoint(fault, length)
     respond(
-        BodyContent(contentType, HttpStatusCode.OK, length, chunked = fault is Fault.ResetMidBody) { channel ->
+        BodyContent(contentType, HttpStatusCode.OK, length) { channel ->
             withContext(Dispatchers.IO) {
                 open().use { input -> copy(input, channel, limit) }
             }
@@ -84,21 +86,24 @@ private fun cutPoint(fault: Fault, length: Long): Long {
 
 private suspend fun abort(channel: ByteWriteChannel, fault: Fault) {
     channel.flush()
+    // Let the partial body reach the socket: the engine discards unsent buffers when it drops the connection.
+    delay(ABORT_GRACE_MILLIS)
     throw InjectedAbort(if (fault is Fault.ResetMidBody) "injected connection reset" else "injected truncated body")
 }
 
 /**
- * A body written by [write]. A reset is sent without `Content-Length` (chunked) so the client sees
- * the stream break mid-chunk; a truncation promises the full `Content-Length`.
+ * A body of [length] bytes (sent as `Content-Length`) written by [write]. When [write] throws, the
+ * CIO engine drops the connection: the client sees the body end early. (ktor CIO exposes no socket
+ * options, so the drop is an orderly close, not a TCP RST; a chunked body would instead be ended
+ * cleanly by the engine, which is why faulted bodies always promise their full length.)
  */
 private class BodyContent(
     override val contentType: ContentType,
     override val status: HttpStatusCode,
     private val length: Long,
-    private val chunked: Boolean,
     private val write: suspend (ByteWriteChannel) -> Unit,
 ) : OutgoingContent.WriteChannelContent() {
-    override val contentLength: Long? get() = if (chunked) null else length
+    override val contentLength: Long get() = length
 
     override suspend fun writeTo(channel: ByteWriteChannel) = write(channel)
 }

@@ -73,6 +73,10 @@ internal suspend fun ApplicationCall.handle(
         block(decision)
     } catch (e: ApiException) {
         respondError(e)
+    } catch (e: InjectedAbort) {
+        // The engine drops the connection on this exception and sends no ResponseSent: log it here.
+        requestRecord(services)?.let { services.admin.logRequest(it) }
+        throw e
     } catch (e: CancellationException) {
         throw e
     } catch (e: Exception) {

@@ -8,6 +8,7 @@ import io.ktor.http.ContentType
 import io.ktor.http.HttpHeaders
 import io.ktor.http.HttpStatusCode
 import io.ktor.server.application.Application
+import io.ktor.server.application.ApplicationCall
 import io.ktor.server.application.createApplicationPlugin
 import io.ktor.server.application.hooks.ResponseSent
 import io.ktor.server.application.install
@@ -55,29 +56,37 @@ internal fun Application.warehouseModule(services: WarehouseServices, oauth: OAu
     }
 }
 
-/** Logs every request except `/admin/...` into the admin view: header names only, never values. */
+/**
+ * The request-log entry of [this] call, or null for `/admin/...`: header names only, never values;
+ * the path without its query string (links carry their signature there).
+ */
+internal fun ApplicationCall.requestRecord(services: WarehouseServices): RequestRecord? {
+    val path = request.local.uri.substringBefore('?')
+    if (path.startsWith("/admin")) return null
+    val headers = request.headers.names().map { it.lowercase() }.toSet()
+    val started = attributes.getOrNull(StartKey) ?: System.nanoTime()
+    return RequestRecord(
+        time = attributes.getOrNull(StartInstantKey) ?: services.clock.instant(),
+        method = request.local.method.value,
+        path = path,
+        status = response.status()?.value,
+        endpoint = attributes.getOrNull(EndpointKey),
+        statementId = attributes.getOrNull(StatementIdKey),
+        headerNames = headers,
+        authorizationPresent = HttpHeaders.Authorization.lowercase() in headers,
+        fault = attributes.getOrNull(FaultKey),
+        durationMillis = (System.nanoTime() - started) / 1_000_000,
+    )
+}
+
+/** Logs every request except `/admin/...` into the admin view (see [requestRecord]). */
 private fun requestLogPlugin(services: WarehouseServices) = createApplicationPlugin("WarehouseRequestLog") {
     onCall { call ->
         call.attributes.put(StartKey, System.nanoTime())
         call.attributes.put(StartInstantKey, services.clock.instant())
     }
     on(ResponseSent) { call ->
-        val path = call.request.local.uri.substringBefore('?')
-        if (path.startsWith("/admin")) return@on
-        val headers = call.request.headers.names().map { it.lowercase() }.toSet()
-        val started = call.attributes.getOrNull(StartKey) ?: System.nanoTime()
-        val record = RequestRecord(
-            time = call.attributes.getOrNull(StartInstantKey) ?: services.clock.instant(),
-            method = call.request.local.method.value,
-            path = path,
-            status = call.response.status()?.value,
-            endpoint = call.attributes.getOrNull(EndpointKey),
-            statementId = call.attributes.getOrNull(StatementIdKey),
-            headerNames = headers,
-            authorizationPresent = HttpHeaders.Authorization.lowercase() in headers,
-            fault = call.attributes.getOrNull(FaultKey),
-            durationMillis = (System.nanoTime() - started) / 1_000_000,
-        )
+        val record = call.requestRecord(services) ?: return@on
         services.admin.logRequest(record)
         log.debug("{} {} -> {} ({} ms)", record.method, record.path, record.status, record.durationMillis)
     }
