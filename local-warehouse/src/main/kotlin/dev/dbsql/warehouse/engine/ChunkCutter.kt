@@ -77,15 +77,17 @@ internal class ChunkCutter(
         rowsInChunk = 0
     }
 
-    /** Ends the last chunk. */
+    /** Ends the last chunk and waits until all chunks are stored; fixes their stored sizes. */
     fun finish() {
         if (open != null && rowsInChunk == 0L) { writer.abort(); buffers.removeLast().delete(); open = null }
         finishChunk()
+        writer.awaitAll()
+        for (i in chunks.indices) chunks[i] = chunks[i].copy(storedByteCount = buffers[i].size)
     }
 
     /** Frees everything written so far (after a failure or cancel). */
     fun discard() {
-        if (open != null) writer.abort()
+        writer.abort()
         open = null
         buffers.forEach { it.delete() }
         buffers.clear()

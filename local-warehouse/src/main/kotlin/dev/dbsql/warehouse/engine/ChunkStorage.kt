@@ -13,7 +13,27 @@ import java.util.concurrent.atomic.AtomicLong
 
 /** How many bytes one result may keep on the heap before its chunks go to files. */
 internal class MemoryBudget(private var remaining: Long) {
+    @Synchronized
     fun take(n: Long): Boolean = if (n <= remaining) { remaining -= n; true } else false
+}
+
+/** A growable heap buffer written through a channel (one copy per write). */
+internal class HeapChannel(initial: Int = 1 shl 20) : WritableByteChannel {
+    var bytes = ByteArray(initial)
+        private set
+    var size = 0
+        private set
+
+    override fun write(src: ByteBuffer): Int {
+        val n = src.remaining()
+        if (size + n > bytes.size) bytes = bytes.copyOf(maxOf(size + n, minOf(bytes.size * 2L, Int.MAX_VALUE - 16L).toInt()))
+        src.get(bytes, size, n)
+        size += n
+        return n
+    }
+
+    override fun isOpen(): Boolean = true
+    override fun close() {}
 }
 
 /**

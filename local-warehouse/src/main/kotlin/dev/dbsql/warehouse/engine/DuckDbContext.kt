@@ -26,7 +26,7 @@ internal class DuckDbContext(
     private val closed = AtomicBoolean(false)
     private val running = AtomicBoolean(false)
     val zone: ZoneId
-    /** `ansi_mode` as set in the session conf; accepted and reported, DuckDB's semantics apply either way. */
+    /** `ansi_mode` from the session conf (default true): whether division by zero fails or yields NULL. */
     val ansiMode: Boolean
 
     init {
@@ -38,6 +38,9 @@ internal class DuckDbContext(
         ansiMode = conf.entries.firstOrNull { it.key.equals("ansi_mode", true) }?.value?.equals("false", true) != true
         conn.createStatement().use { s ->
             s.execute("SET TimeZone = ${DuckSql.string(zone.id)}")
+            // ANSI: division by zero fails (DIVIDE_BY_ZERO); otherwise it yields NULL as in Spark without ANSI mode
+            s.execute("SET SESSION ieee_floating_point_ops = false")
+            s.execute("SET SESSION error_on_division_by_zero = $ansiMode")
             s.execute("CREATE OR REPLACE TEMP MACRO current_catalog() AS (CASE current_database() WHEN " +
                 "${DuckSql.string(Catalogs.MAIN_INTERNAL)} THEN ${DuckSql.string(Catalogs.MAIN)} ELSE current_database() END)")
         }
@@ -79,6 +82,8 @@ internal class DuckDbContext(
                 is Translated.Use -> { use(t.catalog, t.schema); StoredResultImpl.empty(emptyList(), options.format, options.lz4) }
                 is Translated.Show -> execute(ShowCommands(this).plan(t.tokens), options)
                 is Translated.Sql -> execute(t, options)
+                is Translated.Describe -> execute(describe(t.query), options)
+                is Translated.Catalog -> { catalog(t); StoredResultImpl.empty(emptyList(), options.format, options.lz4) }
             }
         } catch (e: SQLException) {
             if (canceled || SqlFailures.isInterrupt(e)) throw QueryCanceled()
@@ -86,6 +91,39 @@ internal class DuckDbContext(
         } finally {
             active = null
             running.set(false)
+        }
+    }
+
+    /** `DESCRIBE`: the Databricks types of the query's result columns (`col_name`, `data_type`, `comment`). */
+    private fun describe(q: Translated.Sql): Translated.Sql {
+        val cols = prepare(q.sql, q.binds).use { columnsOf(it) }
+        return ShowCommands.table(
+            listOf("col_name" to "VARCHAR", "data_type" to "VARCHAR", "comment" to "VARCHAR"),
+            cols.map { (name, type) -> listOf(name, TypeMapping.dbx(TypeMapping.normalize(type)).typeText, null) },
+        )
+    }
+
+    /** `CREATE CATALOG` attaches a new in-memory database with schema `default`; `DROP CATALOG` detaches it. */
+    private fun catalog(t: Translated.Catalog) {
+        val duck = Catalogs.toDuck(t.name)
+        val exists = duck !in Catalogs.HIDDEN &&
+            queryStrings("SELECT database_name FROM duckdb_databases() WHERE database_name = ?", duck).isNotEmpty()
+        conn.createStatement().use { s ->
+            if (t.create) {
+                if (exists) {
+                    if (t.ifClause) return
+                    throw SqlFailures.of("CATALOG_ALREADY_EXISTS", "42P04", "Cannot create catalog `${t.name}` because it already exists.")
+                }
+                if (duck in Catalogs.HIDDEN) throw SqlFailures.of("INVALID_SQL_SYNTAX", "42000", "The catalog name `${t.name}` is reserved.")
+                s.execute("ATTACH ':memory:' AS ${DuckSql.ident(duck)}")
+                s.execute("CREATE SCHEMA ${DuckSql.ident(duck)}.${DuckSql.ident(Catalogs.DEFAULT_SCHEMA)}")
+            } else {
+                if (!exists) { if (t.ifClause) return; throw SqlFailures.catalogNotFound(t.name) }
+                if (duck == Catalogs.MAIN_INTERNAL || duck == Catalogs.toDuck(currentCatalog)) {
+                    throw SqlFailures.of("INVALID_SQL_SYNTAX", "42000", "Cannot drop catalog `${t.name}`: it is the default or the current catalog.")
+                }
+                s.execute("DETACH ${DuckSql.ident(duck)}")
+            }
         }
     }
 

@@ -11,6 +11,9 @@ import org.apache.arrow.vector.types.pojo.Schema
 import java.io.BufferedOutputStream
 import java.io.OutputStream
 import java.nio.channels.WritableByteChannel
+import java.util.concurrent.ExecutionException
+import java.util.concurrent.ExecutorService
+import java.util.concurrent.Future
 
 /** Writes row ranges of batches into one chunk at a time, in one wire format. Engine thread only. */
 internal interface FormatWriter {
@@ -20,22 +23,38 @@ internal interface FormatWriter {
     val chunkBytes: Long
     /** Ends the open chunk and closes its target; returns its exact uncompressed size. */
     fun finishChunk(): Long
-    /** Closes an open chunk's target after a failure. */
+    /** Waits until every finished chunk is fully stored (compression may run in the background). */
+    fun awaitAll() {}
+    /** Closes an open chunk's target after a failure and waits for background work. */
     fun abort()
 }
 
-/** One Arrow IPC stream per chunk, optionally inside an LZ4 frame. */
-internal class ArrowFormatWriter(private val schema: () -> Schema, private val lz4: Boolean) : FormatWriter {
+/**
+ * One Arrow IPC stream per chunk. Without LZ4 the stream goes straight to the chunk's storage.
+ * With LZ4 it is staged on the heap and compressed into an LZ4 frame on [pool] while the next
+ * chunk is built; at most [parallel] chunks compress at once. [awaitAll] (or [abort]) waits for them.
+ */
+internal class ArrowFormatWriter(
+    private val schema: () -> Schema,
+    private val lz4: Boolean,
+    private val pool: ExecutorService,
+    private val parallel: Int = 2,
+    /** Stage chunks on the heap for background compression only when chunks are at most this big. */
+    private val stageChunks: Boolean = true,
+) : FormatWriter {
     private var channel: WriteChannel? = null
-    private var closeable: AutoCloseable? = null
+    private var target: WritableByteChannel? = null
+    private var staging: HeapChannel? = null
+    private val pending = ArrayDeque<Future<*>>()
     private val option = IpcOption.DEFAULT
 
     override fun startChunk(target: WritableByteChannel) {
-        val ch = if (lz4) {
-            val frame = LZ4FrameOutputStream(CountingOutputStream(target), LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB)
-            StreamChannel(frame)
-        } else target
-        closeable = ch
+        val ch = when {
+            !lz4 -> target
+            stageChunks -> HeapChannel().also { staging = it }
+            else -> StreamChannel(LZ4FrameOutputStream(CountingOutputStream(target), LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB))
+        }
+        this.target = if (lz4 && !stageChunks) ch else target
         channel = WriteChannel(ch).also { MessageSerializer.serialize(it, schema(), option) }
     }
 
@@ -56,14 +75,32 @@ internal class ArrowFormatWriter(private val schema: () -> Schema, private val l
         val ch = channel!!
         ArrowStreamWriter.writeEndOfStream(ch, option)
         val n = ch.currentPosition
-        closeable?.close()
-        channel = null; closeable = null
+        val t = target!!
+        val stage = staging
+        channel = null; target = null; staging = null
+        if (stage == null) {
+            t.close()
+        } else {
+            while (pending.size >= parallel) pending.removeFirst().get()
+            pending.addLast(pool.submit {
+                LZ4FrameOutputStream(CountingOutputStream(t), LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB).use { it.write(stage.bytes, 0, stage.size) }
+            })
+        }
         return n
     }
 
+    override fun awaitAll() {
+        try {
+            while (pending.isNotEmpty()) pending.first().get().also { pending.removeFirst() }
+        } catch (e: ExecutionException) {
+            throw e.cause ?: e
+        }
+    }
+
     override fun abort() {
-        runCatching { closeable?.close() }
-        channel = null; closeable = null
+        runCatching { target?.close() }
+        channel = null; target = null; staging = null
+        while (pending.isNotEmpty()) runCatching { pending.removeFirst().get() }
     }
 }
 

@@ -31,7 +31,8 @@ internal class QueryRunner(
         val cells = CellText(ctx.zone)
         var converter: BatchConverter? = null
         val writer: FormatWriter = when (options.format) {
-            ResultFormat.ARROW_STREAM -> ArrowFormatWriter({ converter!!.schema }, options.lz4)
+            ResultFormat.ARROW_STREAM -> ArrowFormatWriter({ converter!!.schema }, options.lz4, engine.pool,
+                stageChunks = options.chunkBytes <= MAX_STAGED_CHUNK_BYTES)
             ResultFormat.JSON_ARRAY -> JsonFormatWriter(cells)
             ResultFormat.CSV -> CsvFormatWriter(cells, cols.map { it.first })
         }
@@ -103,5 +104,10 @@ internal class QueryRunner(
         if (msg.contains("INTERRUPT") || msg.contains("Interrupted")) return QueryCanceled()
         if (Regex("^[A-Z][A-Za-z ]+ Error: ").containsMatchIn(msg)) return SqlFailures.fromDuck(SQLException(msg, e))
         return e
+    }
+
+    companion object {
+        /** LZ4 chunks up to this size are compressed in the background from a heap copy. */
+        const val MAX_STAGED_CHUNK_BYTES: Long = 64L shl 20
     }
 }

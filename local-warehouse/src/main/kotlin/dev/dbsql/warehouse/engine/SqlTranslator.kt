@@ -8,6 +8,10 @@ internal sealed class Translated {
     data class Use(val catalog: String?, val schema: String?) : Translated()
     /** `SHOW ...`: the significant tokens after `SHOW`. */
     data class Show(val tokens: List<Token>) : Translated()
+    /** `DESCRIBE [QUERY] q` / `DESCRIBE [TABLE] t`: a query whose result columns are described. */
+    data class Describe(val query: Sql) : Translated()
+    /** `CREATE CATALOG [IF NOT EXISTS] c` / `DROP CATALOG [IF EXISTS] c [CASCADE]`. */
+    data class Catalog(val create: Boolean, val name: String, val ifClause: Boolean) : Translated()
 }
 
 /**
@@ -28,7 +32,40 @@ internal object SqlTranslator {
         val first = sig.firstOrNull()
         if (first != null && first.isWord("USE")) return use(sig.drop(1))
         if (first != null && first.isWord("SHOW")) return Translated.Show(sig.drop(1))
+        if (first != null && (first.isWord("DESCRIBE") || first.isWord("DESC"))) return describe(tokens, params)
+        catalogStatement(sig)?.let { return it }
         return Rewriter(tokens, params).run()
+    }
+
+    private fun describe(tokens: List<Token>, params: List<SqlParameter>): Translated {
+        val sigIdx = tokens.indices.filter { !tokens[it].isTrivia }
+        var k = 1
+        val second = tokens.getOrNull(sigIdx.getOrElse(1) { tokens.size })
+        val isQuery = second?.isWord("QUERY") == true
+        if (isQuery || second?.isWord("TABLE") == true) k = 2
+        if (tokens.getOrNull(sigIdx.getOrElse(k) { tokens.size })?.isWord("EXTENDED") == true) k++
+        val rest = tokens.subList(sigIdx.getOrElse(k) { tokens.size }, tokens.size)
+        val restSig = rest.filter { !it.isTrivia }
+        if (restSig.isEmpty()) throw SqlFailures.parse("Syntax error at or near DESCRIBE: nothing to describe.")
+        val startsQuery = restSig[0].let { t -> listOf("SELECT", "WITH", "VALUES", "FROM", "TABLE").any { t.isWord(it) } || t.isSymbol("(") }
+        val body = if (isQuery || startsQuery) rest else SqlLexer.tokenize("SELECT * FROM ") + rest
+        return Translated.Describe(Rewriter(body, params).run())
+    }
+
+    private fun catalogStatement(sig: List<Token>): Translated? {
+        if (sig.size < 3 || !sig[1].isWord("CATALOG")) return null
+        val create = sig[0].isWord("CREATE")
+        if (!create && !sig[0].isWord("DROP")) return null
+        var i = 2
+        var ifClause = false
+        if (create && sig[i].isWord("IF") && sig.getOrNull(i + 1)?.isWord("NOT") == true && sig.getOrNull(i + 2)?.isWord("EXISTS") == true) { ifClause = true; i += 3 }
+        if (!create && sig[i].isWord("IF") && sig.getOrNull(i + 1)?.isWord("EXISTS") == true) { ifClause = true; i += 2 }
+        val name = sig.getOrNull(i)?.takeIf { it.isIdentifier } ?: throw SqlFailures.parse("Syntax error: catalog name expected.")
+        val tail = sig.drop(i + 1)
+        if (tail.isNotEmpty() && !(tail.size == 1 && (tail[0].isWord("CASCADE") || tail[0].isWord("RESTRICT"))) && !tail[0].isWord("COMMENT")) {
+            throw SqlFailures.parse("Syntax error at or near '${tail[0].text}'.")
+        }
+        return Translated.Catalog(create, name.value, ifClause)
     }
 
     private fun use(rest: List<Token>): Translated {
@@ -58,6 +95,7 @@ internal object SqlTranslator {
         val parenKind = HashMap<Int, String>()
         val clauseAtDepth = HashMap<Int, String>()
         var columnDefExpected = false
+        var createTableStatement = false
         val sig = tokens.indices.filter { !tokens[it].isTrivia }
 
         fun prevSig(i: Int): Token? { var p = i - 1; while (p >= 0 && tokens[p].isTrivia) p--; return tokens.getOrNull(p) }
@@ -67,6 +105,7 @@ internal object SqlTranslator {
         fun run(): Translated.Sql {
             val firstWord = sig.firstOrNull()?.let { tokens[it].text.uppercase() } ?: ""
             val createTable = isCreateTable()
+            createTableStatement = createTable
             var i = 0
             while (i < tokens.size) {
                 i = step(i, createTable)
@@ -147,6 +186,21 @@ internal object SqlTranslator {
 
         fun word(i: Int, t: Token): Int {
             val upper = t.text.uppercase()
+            if (createTableStatement && depth == 0 && upper == "USING" && tokens.getOrNull(nextSigIndex(i))?.kind == TokenKind.WORD) {
+                return nextSigIndex(i) + 1
+            }
+            if (createTableStatement && depth <= 1 && upper == "COMMENT" && tokens.getOrNull(nextSigIndex(i))?.kind == TokenKind.STRING) {
+                return nextSigIndex(i) + 1
+            }
+            if (createTableStatement && depth == 0 && (upper == "TBLPROPERTIES" || upper == "OPTIONS") && nextSig(i)?.isSymbol("(") == true) {
+                var p = nextSigIndex(i)
+                var d = 0
+                while (p < tokens.size) {
+                    if (tokens[p].isSymbol("(")) d++ else if (tokens[p].isSymbol(")")) { d--; if (d == 0) break }
+                    p++
+                }
+                return p + 1
+            }
             val next = nextSig(i)
             val prev = prevSig(i)
             if (upper in TABLE_CLAUSE_WORDS || upper in CLAUSE_WORDS) clauseAtDepth[depth] = upper
