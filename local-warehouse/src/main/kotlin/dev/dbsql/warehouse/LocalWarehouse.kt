@@ -117,11 +117,11 @@ class LocalWarehouse private constructor(
             val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("local-warehouse"))
             try {
                 val baseUrl = AtomicReference("http://${config.host}:${config.port}")
-                val statements = StatementService(config, engine.opener, scope, clock)
+                val faults = FaultPlan()
+                val statements = StatementService(config, engine.opener, scope, clock, faults)
                 val signer = LinkSigner()
                 val issuer = LinkIssuer(signer, config.linkLifetime, config.linkHeaders, clock) { baseUrl.get() }
                 val admin = AdminView({ statements }, RequestLog(config.requestLogCapacity))
-                val faults = FaultPlan()
                 val services = WarehouseServices(
                     config, warehouseId, tokens, statements, ResultRenderer(config, issuer), signer, faults, admin, clock,
                 )

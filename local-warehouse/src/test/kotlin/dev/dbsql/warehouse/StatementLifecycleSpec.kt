@@ -1,6 +1,8 @@
 package dev.dbsql.warehouse
 
 import dev.dbsql.warehouse.faults.Endpoint
+import dev.dbsql.warehouse.faults.Fault
+import dev.dbsql.warehouse.faults.Trigger
 import dev.dbsql.warehouse.statements.StatementState
 import dev.dbsql.warehouse.support.TestHttp
 import dev.dbsql.warehouse.support.arr
@@ -10,6 +12,7 @@ import dev.dbsql.warehouse.support.state
 import dev.dbsql.warehouse.support.str
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeIn
+import io.kotest.matchers.longs.shouldBeGreaterThanOrEqual
 import io.kotest.matchers.longs.shouldBeLessThan
 import io.kotest.matchers.nulls.shouldNotBeNull
 import io.kotest.matchers.shouldBe
@@ -22,8 +25,6 @@ import java.time.Duration
 /** A query that keeps DuckDB busy for far longer than any test waits (tests cancel it). */
 const val ENDLESS_SQL = "SELECT sum(id) FROM range(1000000000000) t1"
 
-/** A query that takes several seconds (about 8 s on two cores). */
-const val SLOW_SQL = "SELECT sum(id) FROM range(2400000000) t1"
 
 class StatementLifecycleSpec : FunSpec({
     val warehouse = LocalWarehouse.start()
@@ -55,12 +56,17 @@ class StatementLifecycleSpec : FunSpec({
     }
 
     test("5s wait on a slower query returns RUNNING, then the statement succeeds; CONTINUE keeps it running") {
-        val reply = http.execute(SLOW_SQL, "\"wait_timeout\": \"5s\", \"on_wait_timeout\": \"CONTINUE\"")
+        val hold = warehouse.faults.inject(Endpoint.QUERY, Fault.Delay(7_000), Trigger.nth(1))
+        val started = System.nanoTime()
+        val reply = http.execute("SELECT 7 AS seven", "\"wait_timeout\": \"5s\", \"on_wait_timeout\": \"CONTINUE\"")
         val json = reply.json
+        (System.nanoTime() - started) / 1_000_000 shouldBeGreaterThanOrEqual 4_900
         json.state() shouldBe "RUNNING"
         json.keys shouldBe setOf("statement_id", "status")
         val done = http.awaitTerminal(json.str("statement_id"), 120_000)
         done.state() shouldBe "SUCCEEDED"
+        done.obj("result").arr("data_array").cells() shouldBe listOf(listOf("7"))
+        hold.fired shouldBe 1
     }
 
     test("on_wait_timeout CANCEL answers CANCELED and really stops the DuckDB query") {

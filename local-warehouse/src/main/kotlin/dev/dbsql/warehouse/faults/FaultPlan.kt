@@ -4,8 +4,12 @@ import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.atomic.AtomicLong
 import kotlin.random.Random
 
-/** The kinds of request a fault can target. */
-enum class Endpoint { EXECUTE, STATUS, CHUNK, DOWNLOAD, SESSION, CANCEL, CLOSE }
+/**
+ * The kinds of request a fault can target. [QUERY] is not a request but the run of a statement on the
+ * engine: a [Fault.Delay] there keeps the statement RUNNING that much longer (a deterministic "slow
+ * query" that cancel still stops at once); other faults on [QUERY] are ignored.
+ */
+enum class Endpoint { EXECUTE, STATUS, CHUNK, DOWNLOAD, SESSION, CANCEL, CLOSE, QUERY }
 
 /** What to do to a request. */
 sealed interface Fault {

@@ -42,7 +42,7 @@ internal class Statement(
         private set
     var engineStoppedAt: Instant? = null
         private set
-    var cancelRequestedAt: Instant? = null
+    @Volatile var cancelRequestedAt: Instant? = null
         private set
     var closedAt: Instant? = null
         private set

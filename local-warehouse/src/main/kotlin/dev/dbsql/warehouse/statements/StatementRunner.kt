@@ -7,6 +7,8 @@ import dev.dbsql.warehouse.engine.QueryCanceled
 import dev.dbsql.warehouse.engine.ResultFormat
 import dev.dbsql.warehouse.engine.RunOptions
 import dev.dbsql.warehouse.engine.SqlFailure
+import dev.dbsql.warehouse.faults.Endpoint
+import dev.dbsql.warehouse.faults.FaultPlan
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.delay
@@ -32,6 +34,7 @@ internal class StatementRunner(
     private val opener: ContextOpener,
     private val scope: CoroutineScope,
     private val clock: Clock,
+    private val faults: FaultPlan,
 ) : AutoCloseable {
     private val threads = AtomicInteger()
     private val pool: ExecutorService = Executors.newFixedThreadPool(config.executorThreads) { r ->
@@ -85,6 +88,10 @@ internal class StatementRunner(
         }
         try {
             if (!statement.start(context, clock.instant())) return
+            if (!holdUnlessCanceled(statement, faults.decide(Endpoint.QUERY).delayMillis)) {
+                statement.canceled(clock.instant())
+                return
+            }
             val result = try {
                 context.run(spec.statement, spec.parameters, runOptions(statement))
             } catch (e: QueryCanceled) {
@@ -118,6 +125,16 @@ internal class StatementRunner(
             }
             if (session == null) closeQuietly(context)
         }
+    }
+
+    /** Keeps the pool thread busy for [millis] (a [Endpoint.QUERY] delay); false when a cancel came meanwhile. */
+    private fun holdUnlessCanceled(statement: Statement, millis: Long): Boolean {
+        val until = System.nanoTime() + millis * 1_000_000
+        while (System.nanoTime() < until) {
+            if (statement.cancelRequestedAt != null) return false
+            Thread.sleep(10)
+        }
+        return statement.cancelRequestedAt == null
     }
 
     private fun runOptions(statement: Statement): RunOptions {

@@ -4,6 +4,7 @@ import dev.dbsql.warehouse.WarehouseConfig
 import dev.dbsql.warehouse.api.ApiErrors
 import dev.dbsql.warehouse.api.ExecuteSpec
 import dev.dbsql.warehouse.api.OnWaitTimeout
+import dev.dbsql.warehouse.faults.FaultPlan
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.delay
@@ -29,10 +30,11 @@ internal class StatementService(
     private val opener: ContextOpener,
     private val scope: CoroutineScope,
     private val clock: Clock,
+    faults: FaultPlan = FaultPlan(),
 ) : AutoCloseable {
     private val statements = ConcurrentHashMap<String, Statement>()
     private val sessions = ConcurrentHashMap<String, Session>()
-    private val runner = StatementRunner(config, opener, scope, clock)
+    private val runner = StatementRunner(config, opener, scope, clock, faults)
     val executesAccepted = AtomicLong()
 
     /** How long a statement's record is kept after its result expired; later it is unknown (404). */
