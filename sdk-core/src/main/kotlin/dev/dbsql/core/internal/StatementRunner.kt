@@ -20,6 +20,8 @@ import dev.dbsql.core.StatementStatus
 import io.ktor.http.HttpMethod
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.async
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
@@ -40,20 +42,50 @@ internal class StatementRunner(
     private val baseUrl = config.baseUrl
 
     suspend fun execute(sql: String, params: StatementParameters, options: ExecuteOptions, sessionId: String?): StatementResult {
-        val (handle, first) = post(sql, params, options, sessionId, options.waitTimeout)
+        val (handle, first) = postOutlivingCaller(sql, params, options, sessionId, options.waitTimeout)
         return awaitResult(handle, first)
     }
 
     suspend fun submit(sql: String, params: StatementParameters, options: ExecuteOptions, sessionId: String?): StatementHandle =
-        post(sql, params, options, sessionId, Duration.ZERO).first
+        postOutlivingCaller(sql, params, options, sessionId, Duration.ZERO).first
+
+    /**
+     * The execute POST runs in the client's scope, not the caller's: a caller cancelled while the
+     * server holds the POST (up to its `wait_timeout`) cannot name the statement yet, so the POST is
+     * left to finish in the background and the statement it created is then cancelled there
+     * (bounded by [CANCEL_BUDGET]; abandoned if the client is closed). The caller's cancellation
+     * itself is not delayed.
+     */
+    private suspend fun postOutlivingCaller(
+        sql: String,
+        params: StatementParameters,
+        options: ExecuteOptions,
+        sessionId: String?,
+        wait: Duration,
+    ): Pair<StatementHandle, StatementResponseDto> {
+        val request = client.scope.async { post(sql, params, options, sessionId, wait) }
+        try {
+            return request.await()
+        } catch (e: CancellationException) {
+            client.scope.launch {
+                val handle = runCatching { request.await().first }.getOrNull() ?: return@launch
+                log.debug("caller cancelled during the execute request: cancelling statement {}", handle.statementId)
+                withTimeoutOrNull(CANCEL_BUDGET) {
+                    runCatching { cancel(handle) }.onFailure { log.warn("cancel of statement {} failed: {}", handle.statementId, it.message) }
+                }
+            }
+            throw e
+        }
+    }
 
     suspend fun status(handle: StatementHandle): StatementStatus = toStatus(get(checked(handle)))
 
     suspend fun awaitResult(handle: StatementHandle, first: StatementResponseDto? = null): StatementResult {
         checked(handle)
-        var response = first ?: get(handle)
         var interval = POLL_START
+        var response: StatementResponseDto
         try {
+            response = first ?: get(handle)
             while (!StatementState.of(response.status.state).isTerminal) {
                 delay(interval)
                 interval = (interval * POLL_FACTOR).coerceAtMost(POLL_MAX)

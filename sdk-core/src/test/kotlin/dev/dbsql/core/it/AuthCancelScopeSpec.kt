@@ -27,6 +27,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import java.time.Duration
 import java.util.concurrent.atomic.AtomicInteger
+import kotlin.time.Duration.Companion.seconds
 
 class AuthCancelScopeSpec : FunSpec({
     lateinit var wh: LocalWarehouse
@@ -90,7 +91,7 @@ class AuthCancelScopeSpec : FunSpec({
     }
 
     test("cancelling the coroutine in await cancels the statement on the warehouse within a second") {
-        val h = client.submit(Fixtures.SLOW_SQL, options = json)
+        val h = client.submit(Fixtures.ENDLESS_SQL, options = json)
         coroutineScope {
             val waiter = async { client.await(h) }
             delay(300)
@@ -103,9 +104,26 @@ class AuthCancelScopeSpec : FunSpec({
         }
     }
 
+    test("cancelling execute during its first request returns at once; the statement is cancelled when its id arrives") {
+        val sql = "SELECT sum(id) + 1 AS first_request_cancel FROM range(1000000000000) t1"
+        coroutineScope {
+            val running = async { client.execute(sql, options = json.copy(waitTimeout = 5.seconds)) }
+            delay(500)
+            wh.admin.statementsWithText(sql).size shouldBe 1
+            val started = System.nanoTime()
+            running.cancelAndJoin()
+            ((System.nanoTime() - started) / 1_000_000) shouldBeLessThan 1_000L
+            val id = wh.admin.statementsWithText(sql).single().id
+            // the server answers the POST after its 5 s wait; the cancel follows right after
+            val record = wh.admin.awaitCancel(id, Duration.ofSeconds(8))
+            record.cancelArrived shouldBe true
+            wh.admin.awaitState(id, StatementState.CANCELED, timeout = Duration.ofSeconds(10))
+        }
+    }
+
     test("close() is idempotent, fails in-flight and new calls with ClientClosedException") {
         val c = Fixtures.client(wh)
-        val h = c.submit(Fixtures.SLOW_SQL, options = json)
+        val h = c.submit(Fixtures.ENDLESS_SQL, options = json)
         coroutineScope {
             val waiter = async { runCatching { c.await(h) } }
             delay(200)

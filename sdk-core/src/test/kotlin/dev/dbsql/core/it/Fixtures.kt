@@ -29,6 +29,6 @@ object Fixtures {
     fun client(wh: LocalWarehouse, credentials: CredentialsProvider? = null, block: ClientConfigBuilder.() -> Unit = {}): DatabricksSqlClient =
         DatabricksSqlClient(config(wh, block), credentials)
 
-    /** A statement that runs for roughly a few seconds on the local engine (cancellable). */
-    const val SLOW_SQL = "SELECT count(*) FROM range(3000000000) t(x) WHERE x % 7 = 3"
+    /** A statement that does not finish on its own within any test (for cancel tests). */
+    const val ENDLESS_SQL = "SELECT sum(id) FROM range(1000000000000) t1"
 }

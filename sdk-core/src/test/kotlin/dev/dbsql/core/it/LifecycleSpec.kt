@@ -18,6 +18,8 @@ import dev.dbsql.core.spi.initialResultData
 import dev.dbsql.core.spi.resultOf
 import dev.dbsql.warehouse.LocalWarehouse
 import dev.dbsql.warehouse.faults.Endpoint
+import dev.dbsql.warehouse.faults.Fault
+import dev.dbsql.warehouse.faults.Trigger
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContain
@@ -83,7 +85,8 @@ class LifecycleSpec : FunSpec({
     }
 
     test("submit returns at once; status, await and close work on the handle") {
-        val h = client.submit(Fixtures.SLOW_SQL, options = json.copy(tag = "slow"))
+        wh.faults.inject(Endpoint.QUERY, Fault.Delay(1_500), Trigger.nth(1))
+        val h = client.submit("SELECT 1 AS one", options = json.copy(tag = "slow"))
         h.tag shouldBe "slow"
         val early = client.status(h)
         listOf(StatementState.PENDING, StatementState.RUNNING) shouldContain early.state
@@ -109,7 +112,7 @@ class LifecycleSpec : FunSpec({
     }
 
     test("cancel makes await end with StatementCanceledException") {
-        val h = client.submit(Fixtures.SLOW_SQL, options = json)
+        val h = client.submit(Fixtures.ENDLESS_SQL, options = json)
         client.cancel(h)
         val e = shouldThrow<StatementCanceledException> { withTimeout(15.seconds) { client.await(h) } }
         e.statementId shouldBe h.statementId

@@ -38,6 +38,7 @@ class TlsSpec : FunSpec({
 
     test("without the custom CA the call fails with a TlsException naming TLS and the certificate") {
         Fixtures.client(wh).use { c ->
+            wh.admin.resetRequests()
             val e = shouldThrow<TlsException> { c.execute("SELECT 1") }
             e.message shouldContain "TLS"
             e.message shouldContain "tls.customCa"
