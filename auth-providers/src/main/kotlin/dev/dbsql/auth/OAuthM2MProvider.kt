@@ -37,8 +37,9 @@ public class OAuthM2MProvider(
     }
 
     private val secret = clientSecret
+    private val normalizedHost = normalizeHost(host, "OAuth M2M")
     private val resources = ProviderResources("oauth-m2m", httpClient)
-    private val oauth = OAuthHttp(resources.http!!, normalizeHost(host, "OAuth M2M"), clock)
+    private val oauth = OAuthHttp(resources.http!!, normalizedHost, clock)
     private val cache = TokenCache("oauth-m2m", resources.scope, clock, refreshPolicy) { fetch() }
 
     override val name: String get() = "oauth-m2m"

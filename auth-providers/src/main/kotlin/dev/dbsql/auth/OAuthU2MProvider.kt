@@ -75,15 +75,20 @@ public class OAuthU2MProvider(
 
     override fun toString(): String = "OAuthU2MProvider(host=$normalizedHost, clientId=$clientId, scopes=$scopes)"
 
+    /**
+     * A valid token saved by another provider or process wins; otherwise the refresh tokens we know
+     * (in memory, then on disk) are tried in turn; otherwise the browser login runs.
+     */
     private suspend fun fetch(previous: IssuedToken?): IssuedToken {
-        var known = previous
-        if (known == null && fileCache != null) {
-            known = withContext(Dispatchers.IO) { fileCache.load() }
-            val expiresAt = known?.access?.expiresAt
-            if (known != null && (expiresAt == null || clock.instant().isBefore(expiresAt))) return known
+        val onDisk = fileCache?.let { withContext(Dispatchers.IO) { it.load() } }
+        val diskExpiry = onDisk?.access?.expiresAt
+        if (onDisk != null && onDisk.access.value != previous?.access?.value &&
+            (diskExpiry == null || clock.instant().isBefore(diskExpiry))
+        ) {
+            return onDisk
         }
-        val refreshToken = known?.refreshToken
-        val issued = if (refreshToken != null) refreshOrLogin(refreshToken) else login()
+        val issued = listOfNotNull(previous?.refreshToken, onDisk?.refreshToken).distinct().firstNotNullOfOrNull { redeem(it) }
+            ?: login()
         fileCache?.let { cache ->
             withContext(Dispatchers.IO) {
                 runCatching { cache.save(issued) }.onFailure {
@@ -94,7 +99,8 @@ public class OAuthU2MProvider(
         return issued
     }
 
-    private suspend fun refreshOrLogin(refreshToken: String): IssuedToken = try {
+    /** Redeems [refreshToken]; null when the server refuses it (expired, revoked, rotated away). */
+    private suspend fun redeem(refreshToken: String): IssuedToken? = try {
         val issued = oauth.requestToken(
             parameters {
                 append("grant_type", "refresh_token")
@@ -105,8 +111,8 @@ public class OAuthU2MProvider(
         if (issued.refreshToken == null) IssuedToken(issued.access, refreshToken, issued.issuedAt) else issued
     } catch (e: OAuthException) {
         if (e.httpStatus != 400 && e.httpStatus != 401) throw e
-        log.info("the refresh token was refused ({}); signing in through the browser again", e.error)
-        login()
+        log.info("a refresh token was refused ({})", e.error)
+        null
     }
 
     private suspend fun login(): IssuedToken {

@@ -39,8 +39,14 @@ internal object Sources {
      */
     fun profile(context: CredentialsContext, name: String?, file: String?, explicitHost: String?): ResolvedSource {
         val path = configPath(context, file)
-        val config = ConfigFile.read(path)
-        val profileName = name ?: context.env["DATABRICKS_CONFIG_PROFILE"]?.takeIf { it.isNotBlank() } ?: config.defaultProfile()
+        val requested = name ?: context.env["DATABRICKS_CONFIG_PROFILE"]?.takeIf { it.isNotBlank() }
+        val config = try {
+            ConfigFile.read(path)
+        } catch (e: ConfigFileException) {
+            if (requested == null) throw e
+            throw ConfigFileException("profile '$requested' was asked for, but ${e.message}", e)
+        }
+        val profileName = requested ?: config.defaultProfile()
         val attrs = config.profile(profileName)
         val what = "profile '$profileName' in $path"
         val host = pickHost(explicitHost, attrs["host"], "host", what)
