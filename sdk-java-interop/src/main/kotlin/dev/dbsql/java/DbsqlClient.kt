@@ -10,6 +10,7 @@ import dev.dbsql.flow.readPartition
 import dev.dbsql.flow.resumeBatches
 import dev.dbsql.java.internal.Bridge
 import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.asCoroutineDispatcher
 import java.util.concurrent.CompletableFuture
@@ -46,8 +47,8 @@ import java.util.concurrent.Executor
  *
  * **Cancellation.** `future.cancel(true)` cancels the call: for [execute] and [await] it also
  * cancels the statement on the server, in the background, as soon as its ID is known (a cancel
- * during the first request of [execute], while the server waits `waitTimeout`, cannot name the
- * statement: use `waitTimeout(Duration.ZERO)` or [submit] + [await] when that matters).
+ * during the first request of [execute], while the server waits up to `waitTimeout`, is sent when
+ * that request returns the statement's ID).
  */
 public class DbsqlClient private constructor(private val bridge: Bridge) : AutoCloseable {
     /** The Kotlin client this facade drives (Kotlin callers; closed with this facade). */
@@ -95,7 +96,7 @@ public class DbsqlClient private constructor(private val bridge: Bridge) : AutoC
      * failures in `ExecutionException`). Cancelling the future cancels the statement on the server.
      */
     public fun await(handle: StatementHandle): CompletableFuture<DbsqlResult> =
-        bridge.call { DbsqlResult(bridge, bridge.client.await(handle)) }
+        bridge.call(CoroutineStart.ATOMIC) { DbsqlResult(bridge, bridge.client.await(handle)) }
 
     /** Asks the server to cancel the statement (it may still finish; see [status]). `get()` wraps failures in `ExecutionException`. */
     public fun cancel(handle: StatementHandle): CompletableFuture<Void?> = bridge.run { bridge.client.cancel(handle) }

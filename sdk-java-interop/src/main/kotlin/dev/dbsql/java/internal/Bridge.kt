@@ -6,6 +6,7 @@ import kotlinx.coroutines.CompletableJob
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.future.future
 import java.util.concurrent.CompletableFuture
@@ -23,10 +24,13 @@ internal class Bridge(val client: DatabricksSqlClient, val dispatcher: Coroutine
 
     val isClosed: Boolean get() = closed.get() || client.isClosed
 
-    /** [block] as a future of the facade's scope; cancelling the future cancels the coroutine. */
-    fun <T> call(block: suspend CoroutineScope.() -> T): CompletableFuture<T> {
+    /**
+     * [block] as a future of the facade's scope; cancelling the future cancels the coroutine.
+     * [CoroutineStart.ATOMIC] runs [block] even when the future is cancelled before it started.
+     */
+    fun <T> call(start: CoroutineStart = CoroutineStart.DEFAULT, block: suspend CoroutineScope.() -> T): CompletableFuture<T> {
         if (isClosed) return CompletableFuture.failedFuture(ClientClosedException("the DbsqlClient is closed"))
-        return scope.future(block = block)
+        return scope.future(start = start, block = block)
     }
 
     /** Like [call] for calls without a result: the future completes with null. */
