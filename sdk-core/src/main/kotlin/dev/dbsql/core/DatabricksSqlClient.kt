@@ -39,8 +39,9 @@ import kotlin.coroutines.EmptyCoroutineContext
  *
  * **Cancellation.** Cancelling a coroutine that is in [execute] or [await] cancels the statement
  * on the server (best effort, bounded to a few seconds, in a non-cancellable block) and confirms
- * its final state before the cancellation completes. Cancelling during the first request of
- * [execute] cannot cancel the statement: its ID is not known yet.
+ * its final state before the cancellation completes. Cancelled during the first request of
+ * [execute] / [submit], whose answer carries the statement's ID, it first waits (at most 10 s) for
+ * that answer; see `docs/scopes.md`.
  *
  * **Closing.** [close] is idempotent and returns at once: it fails new calls with
  * [ClientClosedException], cancels calls in flight (they fail with [ClientClosedException]) and

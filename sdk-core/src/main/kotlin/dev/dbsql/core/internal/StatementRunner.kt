@@ -51,10 +51,11 @@ internal class StatementRunner(
 
     /**
      * The execute POST runs in the client's scope, not the caller's: a caller cancelled while the
-     * server holds the POST (up to its `wait_timeout`) cannot name the statement yet, so the POST is
-     * left to finish in the background and the statement it created is then cancelled there
-     * (bounded by [CANCEL_BUDGET]; abandoned if the client is closed). The caller's cancellation
-     * itself is not delayed.
+     * server holds the POST (up to its `wait_timeout`) cannot name the statement yet. The cancelled
+     * caller then waits (non-cancellably, at most [CANCEL_BUDGET]) for the POST to return, cancels
+     * the statement it created and confirms its terminal state, like [awaitResult] does. A POST
+     * that takes longer is left to finish in the background and its statement is cancelled there
+     * (abandoned if the client is closed).
      */
     private suspend fun postOutlivingCaller(
         sql: String,
@@ -67,11 +68,15 @@ internal class StatementRunner(
         try {
             return request.await()
         } catch (e: CancellationException) {
-            client.scope.launch {
-                val handle = runCatching { request.await().first }.getOrNull() ?: return@launch
-                log.debug("caller cancelled during the execute request: cancelling statement {}", handle.statementId)
-                withTimeoutOrNull(CANCEL_BUDGET) {
-                    runCatching { cancel(handle) }.onFailure { log.warn("cancel of statement {} failed: {}", handle.statementId, it.message) }
+            withContext(NonCancellable) {
+                val created = withTimeoutOrNull(CANCEL_BUDGET) { runCatching { request.await().first }.getOrNull() }
+                when {
+                    created != null -> cancelAfterCallerCancelled(created)
+                    request.isActive -> client.scope.launch {
+                        val handle = runCatching { request.await().first }.getOrNull() ?: return@launch
+                        log.debug("caller cancelled during a slow execute request: cancelling statement {}", handle.statementId)
+                        withTimeoutOrNull(CANCEL_BUDGET) { runCatching { cancel(handle) } }
+                    }
                 }
             }
             throw e
