@@ -3,6 +3,7 @@ package dev.dbsql.flow.internal.pipeline
 import dev.dbsql.flow.RecordBatch
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.SendChannel
@@ -17,7 +18,7 @@ import kotlinx.coroutines.sync.Semaphore
 import kotlinx.coroutines.withContext
 import org.slf4j.LoggerFactory
 import java.util.concurrent.ConcurrentLinkedQueue
-import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
 
 /**
  * The download pipeline of one result stream.
@@ -45,7 +46,12 @@ internal class ChunkPipeline(
     }
 
     private val slots = ConcurrentLinkedQueue<Slot>()
-    private val consumerWaiting = AtomicBoolean(false)
+    /**
+     * The chunk the consumer is waiting for because its slot is not scheduled yet, or -1. Keyed by
+     * chunk (not a flag): after the slot is sent, the consumer may take a while to resume, and
+     * meanwhile the scheduler must not mistake the chunks behind it for the one the consumer awaits.
+     */
+    private val consumerWaitsFor = AtomicInteger(-1)
 
     @Volatile
     private var failed = false
@@ -59,7 +65,7 @@ internal class ChunkPipeline(
                 launch(settings.dispatcher) { schedule(work, ordered) }
                 var rows = 0L
                 for (spec in chunks) {
-                    val slot = ordered.tryReceive().getOrNull() ?: awaitHead(ordered)
+                    val slot = ordered.tryReceive().getOrNull() ?: awaitHead(ordered, spec.index)
                     check(slot.spec.index == spec.index) { "pipeline out of order" }
                     for (batch in slot.batches) {
                         rows += batch.rowCount
@@ -74,13 +80,13 @@ internal class ChunkPipeline(
         }
     }
 
-    private suspend fun awaitHead(ordered: Channel<Slot>): Slot {
-        consumerWaiting.set(true)
+    private suspend fun awaitHead(ordered: Channel<Slot>, chunkIndex: Int): Slot {
+        consumerWaitsFor.set(chunkIndex)
         memory.budget.wake()
         try {
             return ordered.receive()
         } finally {
-            consumerWaiting.set(false)
+            consumerWaitsFor.compareAndSet(chunkIndex, -1)
         }
     }
 
@@ -89,7 +95,10 @@ internal class ChunkPipeline(
         try {
             for (spec in chunks) {
                 if (failed) break
-                memory.budget.acquire(spec.reserveBytes) { consumerWaiting.get() }
+                // Over the budget, a chunk still starts when the consumer waits for this very chunk and no
+                // earlier chunk is still being produced: everything held is then in the consumer's hands
+                // (batches it keeps open), so waiting would never end.
+                memory.budget.acquire(spec.reserveBytes) { consumerWaitsFor.get() == spec.index && !memory.anyProducing }
                 permits.acquire()
                 val slot = try {
                     Slot(spec, memory.lease(spec.index, spec.reserveBytes))
@@ -101,7 +110,8 @@ internal class ChunkPipeline(
                 slots += slot
                 ordered.send(slot)
                 producer.admitted(spec, work)
-                work.launch(settings.dispatcher) {
+                // ATOMIC: the worker runs (and releases its lease) even when cancelled before it started
+                work.launch(settings.dispatcher, CoroutineStart.ATOMIC) {
                     try {
                         runChunk(slot)
                     } finally {

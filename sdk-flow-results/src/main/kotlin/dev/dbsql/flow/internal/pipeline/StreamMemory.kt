@@ -16,6 +16,7 @@ internal class StreamMemory(parent: BufferAllocator, budgetBytes: Long, slackByt
     val allocator: BufferAllocator = parent.newChildAllocator(name, 0, budgetBytes + slackBytes)
     private var ended = false
     private var openLeases = 0
+    private var producingLeases = 0
     private var closed = false
 
     @Volatile
@@ -27,7 +28,16 @@ internal class StreamMemory(parent: BufferAllocator, budgetBytes: Long, slackByt
     fun lease(chunkIndex: Int, reserved: Long): ChunkLease {
         check(!closed) { "stream memory already closed" }
         openLeases++
+        producingLeases++
         return ChunkLease(this, chunkIndex, reserved, allocator.newChildAllocator("chunk-$chunkIndex", 0, Long.MAX_VALUE))
+    }
+
+    /** True while some chunk's producer still runs (its batches may still grow or be released). */
+    val anyProducing: Boolean @Synchronized get() = producingLeases > 0
+
+    @Synchronized
+    internal fun producerFinished() {
+        producingLeases--
     }
 
     /** The stream has ended: no more leases; close once the open ones finish. */
@@ -89,7 +99,11 @@ internal class ChunkLease(
 
     fun batchClosed() = finishIf { openBatches-- }
 
-    fun producerDone() = finishIf { producing = false }
+    fun producerDone() {
+        finishIf { producing = false } // releases the bytes first when nothing is open any more
+        memory.producerFinished()
+        memory.budget.wake()
+    }
 
     /** Charges the budget for whatever the chunk allocator holds beyond what is already counted. */
     @Synchronized
