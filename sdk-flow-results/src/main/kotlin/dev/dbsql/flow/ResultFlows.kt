@@ -85,7 +85,9 @@ public fun StatementResult.batches(options: ResultOptions = ResultOptions()): Fl
     var delivered = 0L
     val pipeline = ChunkPipeline(plan.chunks, plan.producer, settings, failures, memory) { spec, rows ->
         delivered = rows
-        options.onProgress?.invoke(ResultProgress(statementId, spec.endIndex, plan.endChunk, rows))
+        options.onProgress?.invoke(
+            ResultProgress(statementId, spec.endIndex, plan.endChunk, rows, memory.budget.usedBytes, memory.budget.peakBytes),
+        )
     }
     stopWithClient(result.client) { emitAll(pipeline.batches()) }
     val expected = plan.expectedRows

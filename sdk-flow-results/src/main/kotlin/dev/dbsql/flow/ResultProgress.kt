@@ -11,6 +11,9 @@ import kotlinx.serialization.Serializable
  *
  * @property endChunk the chunk after the last one this stream reads.
  * @property rowsDelivered rows delivered by this stream so far.
+ * @property heldBytes decompressed bytes the stream holds right now (chunks in flight and batches
+ *   not yet closed), as counted against [ResultOptions.memoryBudgetBytes].
+ * @property peakHeldBytes the most bytes the stream has held at once so far (same counting).
  */
 @Serializable
 public data class ResultProgress(
@@ -18,6 +21,8 @@ public data class ResultProgress(
     val nextChunk: Int,
     val endChunk: Int,
     val rowsDelivered: Long,
+    val heldBytes: Long = 0,
+    val peakHeldBytes: Long = 0,
 ) {
     /** True when every chunk of the stream's range was delivered. */
     val isComplete: Boolean get() = nextChunk >= endChunk

@@ -3,8 +3,8 @@
 package dev.dbsql.flow.internal.source
 
 import dev.dbsql.core.DbsqlInternalApi
-import dev.dbsql.core.ProtocolException
 import dev.dbsql.core.spi.ExternalLink
+import dev.dbsql.flow.internal.pipeline.LinkExpiredException
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineScope
@@ -70,7 +70,8 @@ internal class LinkCache(
                 }
             }
             if (fetched && mine) {
-                throw ProtocolException("the server returned no usable download link for chunk $chunkIndex", null, statementId)
+                // counted by the pipeline as a link refresh (ResultOptions.maxLinkRefreshes), then fetched again
+                throw LinkExpiredException("statement $statementId: the server returned an expired download link for chunk $chunkIndex")
             }
             fetched = fetched || mine
         }

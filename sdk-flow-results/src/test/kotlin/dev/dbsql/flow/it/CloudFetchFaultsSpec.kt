@@ -1,0 +1,64 @@
+package dev.dbsql.flow.it
+
+import dev.dbsql.flow.ResultOptions
+import dev.dbsql.flow.ResultProgress
+import dev.dbsql.flow.batches
+import dev.dbsql.warehouse.LocalWarehouse
+import dev.dbsql.warehouse.WarehouseConfig
+import dev.dbsql.warehouse.faults.Endpoint
+import dev.dbsql.warehouse.faults.Fault
+import dev.dbsql.warehouse.faults.Trigger
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.ints.shouldBeGreaterThan
+import io.kotest.matchers.longs.shouldBeGreaterThan
+import io.kotest.matchers.shouldBe
+import java.time.Duration
+import kotlin.time.Duration.Companion.milliseconds
+
+/**
+ * CloudFetch against the local warehouse with its fault plan: dropped downloads, links that expire
+ * while the stream runs (already expired on arrival, expiring during a download, refreshed before
+ * expiry) and one slow chunk. Every row must arrive exactly once and in order.
+ */
+class CloudFetchFaultsSpec : FunSpec({
+    test("10 million rows through download resets, expiring links and a slow chunk arrive exactly once, in order") {
+        val rows = 10_000_000L
+        // 40 chunks of 250 000 ids (~2 MiB of Arrow each); links live 2 s
+        LocalWarehouse.start(WarehouseConfig(chunkRows = 250_000, linkLifetime = Duration.ofSeconds(2))).use { wh ->
+            val resets = wh.faults.inject(Endpoint.DOWNLOAD, Fault.ResetMidBody(), Trigger.probability(0.05, seed = 7))
+            // the 6th download waits 2.5 s on the server: its link expires meanwhile (403), so it is refreshed and read again
+            val slow = wh.faults.inject(Endpoint.DOWNLOAD, Fault.Delay(2_500), Trigger.nth(6))
+            // the links that come with the statement are expired on arrival; some refreshed ones too
+            val expiredOnExecute = wh.faults.inject(Endpoint.EXECUTE, Fault.ExpiredLinks(0), Trigger.nth(1))
+            val expiredOnChunk = wh.faults.inject(Endpoint.CHUNK, Fault.ExpiredLinks(0), Trigger.probability(0.1, seed = 11))
+            Fixtures.client(wh).use { client ->
+                val allocator = Fixtures.trackingAllocator()
+                val result = client.execute("SELECT id FROM range($rows)", options = Fixtures.links())
+                result.manifest.totalChunkCount shouldBeGreaterThan 30
+                var last: ResultProgress? = null
+                val started = System.nanoTime()
+                val options = ResultOptions(
+                    concurrency = 4, allocator = allocator, linkExpiryMargin = 300.milliseconds,
+                    initialBackoff = 20.milliseconds, maxBackoff = 200.milliseconds, onProgress = { last = it },
+                )
+                val ids = Fixtures.checkIds(result.batches(options))
+                println("[measure] ${ids.count} rows in ${(System.nanoTime() - started) / 1_000_000} ms; downloads ${wh.admin.downloadCount}, " +
+                    "chunk calls ${wh.admin.count(Endpoint.CHUNK)}, resets ${resets.fired}, expired on chunk ${expiredOnChunk.fired}")
+
+                ids.shouldBeRange(0, rows)
+                last!!.isComplete shouldBe true
+                last!!.rowsDelivered shouldBe rows
+                resets.fired shouldBeGreaterThan 0
+                slow.fired shouldBe 1
+                expiredOnExecute.fired shouldBe 1
+                expiredOnChunk.fired shouldBeGreaterThan 0
+                val downloads = wh.admin.requests(Endpoint.DOWNLOAD)
+                downloads.count { it.status == 403 } shouldBeGreaterThan 0 // the slow one found its link expired
+                downloads.count { it.status == 200 && it.fault == null } shouldBe result.manifest.totalChunkCount
+                downloads.none { it.authorizationPresent } shouldBe true
+                allocator.allocatedMemory shouldBe 0
+                allocator.close()
+            }
+        }
+    }
+})
