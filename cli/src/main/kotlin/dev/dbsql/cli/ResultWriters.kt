@@ -12,6 +12,7 @@ import org.apache.arrow.vector.ipc.ArrowStreamWriter
 import org.apache.arrow.vector.ipc.WriteChannel
 import org.apache.arrow.vector.ipc.message.IpcOption
 import org.apache.arrow.vector.ipc.message.MessageSerializer
+import org.apache.arrow.vector.types.pojo.ArrowType
 import java.io.OutputStream
 import java.io.Writer
 import java.math.BigDecimal
@@ -34,10 +35,12 @@ fun resultWriter(format: OutputFormat, out: OutputStream): ResultWriter = when (
 
 /**
  * An aligned text table. Column widths come from the header and the first batch (at most
- * [maxWidth] characters); longer values later are cut with `…`. Ends with a row count.
+ * [maxWidth] characters); longer values later are cut with `…`. Numbers are right-aligned. Ends
+ * with a row count.
  */
 class TableWriter(private val out: Writer, private val maxWidth: Int = 48) : ResultWriter {
     private var widths: IntArray? = null
+    private var numeric = BooleanArray(0)
     private var rows = 0L
 
     override fun batch(batch: RecordBatch) {
@@ -45,10 +48,14 @@ class TableWriter(private val out: Writer, private val maxWidth: Int = 48) : Res
         val w = widths ?: IntArray(names.size) { c ->
             val longest = (0 until batch.rowCount).maxOfOrNull { cell(batch.row(it), c).length } ?: 0
             maxOf(names[c].length, longest).coerceIn(1, maxWidth)
-        }.also { widths = it; header(names, it) }
+        }.also {
+            widths = it
+            numeric = BooleanArray(names.size) { c -> batch.schema.fields[c].type.isNumber() }
+            header(names, it)
+        }
         for (r in 0 until batch.rowCount) {
             val row = batch.row(r)
-            out.write(List(w.size) { c -> fit(cell(row, c), w[c]) }.joinToString(" | ", prefix = " ", postfix = "\n"))
+            out.write(List(w.size) { c -> fit(cell(row, c), w[c], numeric[c]) }.joinToString(" | ", prefix = " ", postfix = "\n"))
         }
         rows += batch.rowCount
     }
@@ -67,8 +74,13 @@ class TableWriter(private val out: Writer, private val maxWidth: Int = 48) : Res
     private fun cell(row: Row, column: Int): String =
         (row.getString(column) ?: "NULL").replace('\n', ' ').replace('\t', ' ')
 
-    private fun fit(text: String, width: Int): String =
-        if (text.length > width) text.take(width - 1) + "…" else text.padEnd(width)
+    private fun fit(text: String, width: Int, right: Boolean = false): String = when {
+        text.length > width -> text.take(width - 1) + "…"
+        right -> text.padStart(width)
+        else -> text.padEnd(width)
+    }
+
+    private fun ArrowType.isNumber(): Boolean = this is ArrowType.Int || this is ArrowType.FloatingPoint || this is ArrowType.Decimal
 }
 
 /** RFC-4180 CSV with a header row; SQL NULL is an empty field. */

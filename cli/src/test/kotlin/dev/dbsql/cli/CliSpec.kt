@@ -31,9 +31,7 @@ class CliSpec : FunSpec({
         val (code, out, err) = run("SELECT id, id * id AS square FROM range(4)")
         err shouldBe ""
         code shouldBe 0
-        out.lines()[0].trim() shouldBe "id | square"
-        out shouldContain " 3  | 9"
-        out shouldContain "(4 rows)"
+        out.lines() shouldBe listOf(" id | square", "----+--------", "  0 |      0", "  1 |      1", "  2 |      4", "  3 |      9", "(4 rows)", "")
     }
 
     test("csv quotes what needs quoting and keeps NULL empty") {
