@@ -95,6 +95,13 @@ class Goals(private val measures: Map<String, Measure>, private val plan: Plan) 
     }
 
     companion object {
+        /** Every series the goals are computed from (a complete run has all of them). */
+        val measureIds: List<String> = listOf(
+            "sdk-flow", "raw-par", "jdbc-read", "p2-bare", "p2-sdk-e2e", "p4-await",
+            "p5-single", "p5-aggregate", "p5-threads-idle", "p5-threads-single", "p5-threads-many",
+            "p6-java", "p6-kotlin", "p7-clean", "p7-slow", "p7-expired", "serve-warehouse", "serve-jdk", "serve-sendfile",
+        ) + listOf("small", "large").flatMap { s -> listOf("rss-before", "rss-peak", "heap-live", "arrow-peak", "heap-peak").map { "p3-$s-$it" } }
+
         fun sizeText(bytes: Long): String = if (bytes >= 1L shl 30) "${bytes shr 30} GiB" else "${bytes shr 20} MiB"
     }
 }

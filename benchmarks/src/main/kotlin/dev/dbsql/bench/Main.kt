@@ -48,8 +48,9 @@ internal fun parse(args: Array<String>): BenchOptions? {
     return o
 }
 
-/** The repository root and this module's directory, found from the working directory. */
+/** The repository root (`-Dbench.root`, else found from the working directory) and this module's directory. */
 internal fun layout(): Pair<Path, Path> {
+    System.getProperty("bench.root")?.let { Path.of(it).toAbsolutePath() }?.let { return it to it.resolve("benchmarks") }
     var dir: Path? = Path.of("").toAbsolutePath()
     while (dir != null) {
         if (Files.isRegularFile(dir.resolve("benchmarks/pom.xml"))) return dir to dir.resolve("benchmarks")
