@@ -51,7 +51,9 @@ import kotlin.time.Duration.Companion.seconds
  * **Ownership.** The collector owns each emitted batch and must close it (`batch.use { … }`).
  * When collection ends — completed, failed, cancelled, or stopped early by an operator such as
  * `take` — downloads stop, batches not yet handed over are freed, and the stream's allocator closes
- * at zero as soon as the batches already handed over are closed.
+ * at zero as soon as the batches already handed over are closed. An operator that drops batches
+ * without passing them on (`filter`, `takeWhile`, `first { … }`) must close what it drops, e.g.
+ * `transformWhile { b -> if (keep(b)) { emit(b); true } else { b.close(); false } }`.
  *
  * **Completeness.** A result the server marked `truncated`, or whose rows do not match the
  * manifest (per chunk and in total), fails with [IncompleteResultException] unless
