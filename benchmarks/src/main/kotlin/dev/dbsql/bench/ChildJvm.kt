@@ -72,6 +72,9 @@ class ChildJvm(
         return found
     }
 
+    /** Every stdout line so far. */
+    fun lines(): List<String> = synchronized(all) { all.toList() }
+
     private fun awaitLineOrEof() {
         val end = System.currentTimeMillis() + 5_000
         while (System.currentTimeMillis() < end) {

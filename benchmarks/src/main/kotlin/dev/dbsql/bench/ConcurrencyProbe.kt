@@ -51,11 +51,35 @@ fun main(args: Array<String>) {
         threads.resetPeakThreadCount()
         val many = List(runs) { all() }
         val manyPeak = threads.peakThreadCount
+        // one more pass, unmeasured, sampling who the threads are
+        val names = ThreadCensus().use { census -> all(); census.largest() }
         val n = results.size
         ChildJvm.emit(Measure("p5-single", "1 stream alone", "MiB/s", single, higherIsBetter = true))
         ChildJvm.emit(Measure("p5-aggregate", "$n streams at once, aggregate", "MiB/s", many, higherIsBetter = true))
         ChildJvm.emit(Measure("p5-threads-idle", "live threads, client idle", "threads", listOf(idle.toDouble())))
         ChildJvm.emit(Measure("p5-threads-single", "peak live threads, 1 stream", "threads", listOf(singlePeak.toDouble())))
-        ChildJvm.emit(Measure("p5-threads-many", "peak live threads, $n streams", "threads", listOf(manyPeak.toDouble())))
+        ChildJvm.emit(Measure("p5-threads-many", "peak live threads, $n streams", "threads", listOf(manyPeak.toDouble()), note = "largest census: $names"))
+    }
+}
+
+/** Samples the live threads every 100 ms; [largest] is the biggest sample, grouped by name pattern. */
+private class ThreadCensus : AutoCloseable {
+    @Volatile private var best: List<String> = emptyList()
+    private val sampler = Thread({
+        try {
+            while (true) {
+                val now = Thread.getAllStackTraces().keys.map { it.name }
+                if (now.size > best.size) best = now
+                Thread.sleep(100)
+            }
+        } catch (_: InterruptedException) {
+        }
+    }, "thread-census").apply { isDaemon = true; start() }
+
+    fun largest(): String = best.groupingBy { it.replace(Regex("\\d+"), "#") }.eachCount()
+        .entries.sortedByDescending { it.value }.joinToString(", ") { "${it.key} × ${it.value}" }
+
+    override fun close() {
+        sampler.interrupt()
     }
 }

@@ -19,7 +19,7 @@ class LatencyBench(
     private val ep = wh.endpoint
 
     /** P2: ms per round trip of a bare JDK POST + JSON parse, the SDK's `execute`, and `execute` + reading the value. */
-    fun selectOne(): List<Measure> {
+    fun selectOne(profile: (String, () -> Unit) -> Unit): List<Measure> {
         // the very request body the SDK sends for its defaults
         val body = """{"statement":"SELECT 1","warehouse_id":"${ep.warehouseId}","disposition":"INLINE_OR_EXTERNAL_LINKS",""" +
             """"format":"ARROW_STREAM","wait_timeout":"10s","on_wait_timeout":"CONTINUE","result_compression":"LZ4_FRAME"}"""
@@ -52,6 +52,8 @@ class LatencyBench(
                 ms[id]!! += (System.nanoTime() - t0) / 1e6
             }
         }
+        val profiled = maxOf(10, plan.p2Ops / 2)
+        profile("$profiled × SDK `execute(\"SELECT 1\")` + reading the value") { repeat(profiled) { sdkValue() } }
         return variants.map { (id, label, _) -> Measure(id, label, "ms", ms[id]!!) }
             .onEach { Log.info("  P2 ${it.id}: median ${fmt(it.median)} ms") }
     }

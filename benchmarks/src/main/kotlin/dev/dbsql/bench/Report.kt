@@ -17,7 +17,7 @@ class Report(
 ) {
     private val sections = listOf(
         "Throughput of the main result (MiB/s of Arrow data; higher is better)" to
-            listOf("sdk-flow", "raw-par", "raw-single", "ktor-par", "decode-single", "jdbc-read", "sdk-e2e", "jdbc-e2e"),
+            listOf("sdk-flow", "raw-par", "raw-single", "ktor-par", "decode-single", "jdbc-read", "sdkjava-read", "sdk-e2e", "jdbc-e2e", "sdkjava-e2e"),
         "Serving by the local warehouse vs the loopback ceiling (MiB/s of Arrow data)" to listOf("serve-warehouse", "serve-jdk", "serve-sendfile"),
         "Small-query latency (P2) and completion notice (P4), ms" to listOf("p2-bare", "p2-sdk-execute", "p2-sdk-e2e", "p4-await", "p4-execute"),
         "Memory, one child JVM per size (P3)" to outcome.measures.keys.filter { it.startsWith("p3-") },
@@ -83,6 +83,14 @@ class Report(
                 val s = m.summary
                 appendLine("| `${m.id}` | ${m.label}${if (m.note.isNotEmpty()) " (${m.note})" else ""} | ${fmt(s.median)} | ${fmt(s.min)} | ${fmt(s.max)} | ${fmt(s.p95)} | ${s.n} | ${m.unit} |")
             }
+            appendLine()
+        }
+        if (outcome.profiles.isNotEmpty()) {
+            appendLine("## Profiles")
+            appendLine()
+            appendLine("JFR recordings of one extra pass each, after the measured runs (they do not touch the numbers above).")
+            appendLine()
+            outcome.profiles.forEach { (k, v) -> appendLine("- **$k**: $v") }
             appendLine()
         }
         val method = Report::class.java.getResource("/bench/method.md")?.readText()

@@ -14,6 +14,8 @@ class SuiteOutcome {
     val measures = LinkedHashMap<String, Measure>()
     val facts = LinkedHashMap<String, String>()
     val errors = LinkedHashMap<String, String>()
+    /** Where the time went in an extra, unmeasured pass (JFR summaries), by what was profiled. */
+    val profiles = LinkedHashMap<String, String>()
 
     fun add(list: List<Measure>) = list.forEach { measures[it.id] = it }
 }
@@ -26,6 +28,7 @@ class Suite(private val plan: Plan, private val workDir: Path, private val onStu
     private val logDir = workDir.resolve("logs")
     private val spillDir = workDir.resolve("spill")
     val outcome = SuiteOutcome()
+    private val profiler = Profiler(logDir)
     private val watchdog = Watchdog(logDir, 60_000) { name ->
         outcome.errors[name] = "did not stop after its time limit; the run was aborted here"
         onStuck()
@@ -83,17 +86,24 @@ class Suite(private val plan: Plan, private val workDir: Path, private val onStu
             val bench = ThroughputBench(plan, client, raw)
             outcome.add(bench.run(big))
             outcome.facts["batches per pass (SDK)"] = bench.batchesPerPass.toString()
+            outcome.profiles["P1: one SDK Flow pass over the main result"] = profiler.profile("p1-sdk-flow") {
+                check(readFlow(big, dev.dbsql.flow.ResultOptions(concurrency = plan.concurrency)).rows == big.manifest.totalRowCount)
+            }
         }
-        section("P6 Java vs Kotlin") { outcome.add(InteropBench(plan, ep).run(big.handle, big.arrowBytes)) }
+        section("P6 Java vs Kotlin") {
+            outcome.add(InteropBench(plan, ep).run(big.handle, big.arrowBytes) { what, block -> outcome.profiles["P6: $what"] = profiler.profile("p6", block) })
+        }
         section("P7 faults") {
             val bench = FaultBench(plan, wh)
             outcome.add(bench.run(big))
             outcome.facts["P7 straggler delay"] = "${bench.delayMillis} ms"
         }
         val latency = LatencyBench(plan, wh, client, raw)
-        section("P2 SELECT 1") { outcome.add(latency.selectOne()) }
+        section("P2 SELECT 1") {
+            outcome.add(latency.selectOne { what, block -> outcome.profiles["P2: $what"] = profiler.profile("p2", block) })
+        }
         section("P4 completion notice") { outcome.add(latency.completionNotice()) }
-        section("P1 peer: databricks-jdbc") { peer(ep, client, sqlBig, big.arrowBytes) }
+        section("P1 peers: databricks-jdbc, databricks-sdk-java") { PeerBench(plan, logDir, outcome).run(ep, client, sqlBig, big.arrowBytes) }
         section("P3 memory") { memory(ep, client, big) }
         runCatching { runBlocking { withTimeout(60_000) { client.close(big.handle) } } }
         section("P5 concurrency") { concurrency(ep, client) }
@@ -106,35 +116,6 @@ class Suite(private val plan: Plan, private val workDir: Path, private val onStu
         outcome.facts["main result Arrow MiB (manifest)"] = fmt(r.arrowBytes / MIB)
         outcome.facts["main result wire MiB (${r.manifest.compression})"] = fmt(wire / MIB)
         outcome.facts["main result chunks"] = "${r.manifest.totalChunkCount} (≈ ${fmt(r.arrowBytes / MIB / r.manifest.totalChunkCount)} MiB Arrow each)"
-    }
-
-    private fun peer(ep: Endpoint, client: DatabricksSqlClient, sql: String, arrowBytes: Long) {
-        val warmSql = Data.sql(Data.rowsFor(maxOf(plan.bigBytes / 8, 1L shl 20)))
-        val child = ChildJvm(
-            "jdbc-peer", "dev.dbsql.bench.JdbcPeer",
-            listOf(ep.jdbcUrl(), sql, warmSql, arrowBytes.toString(), (plan.warmups + 1).toString(), plan.peerRuns.toString()),
-            listOf("-Xmx2g"), logDir,
-        )
-        child.use {
-            val peerError = runCatching { child.awaitLine(15 * 60_000L) { it.startsWith("PEER-ERROR ") } }.getOrNull()
-            if (peerError != null) {
-                outcome.facts["databricks-jdbc"] = "could not connect: ${peerError.removePrefix("PEER-ERROR ")}"
-                error("databricks-jdbc could not connect: $peerError")
-            }
-            outcome.add(child.results(15 * 60_000L))
-        }
-        // the SDK doing the same: execute the same SQL (server work included), then read
-        val e2e = ArrayList<Double>()
-        repeat(plan.peerRuns) { i ->
-            val s = seconds {
-                val r = runBlocking { client.execute(sql) }
-                check(readFlow(r, dev.dbsql.flow.ResultOptions(concurrency = plan.concurrency)).rows == r.manifest.totalRowCount)
-                runBlocking { client.close(r.handle) }
-            }
-            e2e += arrowBytes / MIB / s
-            Log.info("  SDK e2e run ${i + 1}: ${fmt(arrowBytes / MIB / s)} MiB/s")
-        }
-        outcome.add(listOf(Measure("sdk-e2e", "SDK `execute` + `batches()` (same SQL, server work included)", "MiB/s", e2e, higherIsBetter = true)))
     }
 
     private fun memory(ep: Endpoint, client: DatabricksSqlClient, small: StatementResult) {
