@@ -119,6 +119,7 @@ class Suite(private val plan: Plan, private val workDir: Path, private val onStu
     }
 
     private fun memory(ep: Endpoint, client: DatabricksSqlClient, small: StatementResult) {
+        outcome.facts["P3 probe JVMs"] = "-Xmx4g, default G1 (RSS growth includes heap the GC chose to grow, not only what the SDK holds)"
         probeMemory(ep, small, "small")
         val free = spillDir.toFile().usableSpace
         // LZ4 keeps this data at well under the Arrow size; ask for the full Arrow size to be safe
