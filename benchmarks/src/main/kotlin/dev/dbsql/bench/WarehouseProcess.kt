@@ -58,6 +58,8 @@ class WarehouseProcess(
             "--port", "0", "--token", token, "--warehouse-id", warehouseId,
             "--chunk-bytes", chunkBytes.toString(), "--chunk-rows", "4000000",
             "--spill-dir", spillDir.toString(), "--threads", "4",
+            // results live through the whole run, however slow the machine
+            "--retention", "6h",
         ),
         listOf("-Xmx$heap", "-XX:+UseG1GC"),
         logDir,
