@@ -43,7 +43,7 @@ import kotlin.time.Duration.Companion.seconds
  * again from the server (the statement is not run again). Errors surface in the collector.
  *
  * **Threads and buffering.** Downloads, LZ4 decompression, Arrow decoding and JSON conversion run
- * on [ResultOptions.dispatcher] (default `Dispatchers.IO`), up to [ResultOptions.concurrency]
+ * on [ResultOptions.dispatcher] (default [ResultOptions.sharedDispatcher]), up to [ResultOptions.concurrency]
  * chunks at once; batches are handed to the collector in its own context, in chunk order. Buffered
  * data is bounded by [ResultOptions.memoryBudgetBytes] of decompressed Arrow data, counted from the
  * start of a chunk's download until the collector closes its batches.

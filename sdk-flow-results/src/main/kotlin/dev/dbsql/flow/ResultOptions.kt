@@ -1,7 +1,7 @@
 package dev.dbsql.flow
 
 import kotlinx.coroutines.CoroutineDispatcher
-import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.asCoroutineDispatcher
 import org.apache.arrow.memory.BufferAllocator
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
@@ -24,14 +24,22 @@ import kotlin.time.Duration.Companion.seconds
  * @property maxLinkRefreshes per chunk, how often an expired-link answer (HTTP 403) is met with a fresh link.
  * @property initialBackoff / [maxBackoff] the wait between attempts: exponential with jitter, or
  *   the download's `Retry-After` (capped at [maxBackoff]).
+ * @property hedgeSlowDownloads a chunk download whose response has not started after
+ *   `max(this, 4 × the median response time of the stream's earlier downloads)` gets a second,
+ *   parallel request; the first response is read and the other request cancelled (a straggler then
+ *   costs about this long instead of its whole stall). null turns this off.
  * @property allowTruncated read a result whose manifest says `truncated`, or whose row counts do
  *   not add up, instead of failing with [IncompleteResultException].
  * @property startChunk the first chunk to read (resume; see [ResultProgress]).
  * @property endChunk the chunk after the last one to read (exclusive); null reads to the end.
  * @property allocator the parent of each stream's allocator; null uses a process-wide root allocator.
  *   A given allocator is never closed by the SDK.
- * @property dispatcher where downloads, decompression, decoding and JSON conversion run
- *   (blocking reads included). The consumer's code always runs in the collector's context.
+ * @property dispatcher where downloads, decompression, decoding and JSON conversion run; a download
+ *   body is read there with blocking reads, so each download in flight holds one of its threads.
+ *   Default: [sharedDispatcher]. Never give a dispatcher whose threads the HTTP client needs too
+ *   (such as `Dispatchers.IO`, which ktor's engine uses): with enough streams every thread would
+ *   wait for bytes only the HTTP client can deliver. The consumer's code always runs in the
+ *   collector's context.
  * @property jsonBatchRows rows per [RecordBatch] when converting JSON_ARRAY data.
  * @property onProgress called in the collector's coroutine each time a chunk has been fully
  *   delivered (the collector returned for its last batch); see [ResultProgress].
@@ -46,11 +54,12 @@ public data class ResultOptions(
     val maxLinkRefreshes: Int = 5,
     val initialBackoff: Duration = 200.milliseconds,
     val maxBackoff: Duration = 10.seconds,
+    val hedgeSlowDownloads: Duration? = 250.milliseconds,
     val allowTruncated: Boolean = false,
     val startChunk: Int = 0,
     val endChunk: Int? = null,
     val allocator: BufferAllocator? = null,
-    val dispatcher: CoroutineDispatcher = Dispatchers.IO,
+    val dispatcher: CoroutineDispatcher = sharedDispatcher,
     val jsonBatchRows: Int = 65_536,
     val onProgress: (suspend (ResultProgress) -> Unit)? = null,
 ) {
@@ -65,6 +74,24 @@ public data class ResultOptions(
         require(startChunk >= 0) { "startChunk must not be negative" }
         require(endChunk == null || endChunk >= startChunk) { "endChunk must not be before startChunk" }
         require(jsonBatchRows >= 1) { "jsonBatchRows must be at least 1" }
+        require(hedgeSlowDownloads == null || hedgeSlowDownloads.isPositive()) { "hedgeSlowDownloads must be positive (or null)" }
+    }
+
+    public companion object {
+        private val threads = java.util.concurrent.atomic.AtomicInteger()
+
+        /**
+         * The default [dispatcher]: one process-wide pool of `max(8, 2 × cores)` daemon threads named
+         * `dbsql-results-N`, created on first use and never shut down. All streams share it, so the
+         * number of threads stays the same however many results are read at once; downloads beyond
+         * its size wait for a thread (their bytes wait in the socket).
+         */
+        public val sharedDispatcher: CoroutineDispatcher by lazy {
+            val size = maxOf(8, 2 * Runtime.getRuntime().availableProcessors())
+            java.util.concurrent.Executors.newFixedThreadPool(size) { r ->
+                Thread(r, "dbsql-results-${threads.incrementAndGet()}").apply { isDaemon = true }
+            }.asCoroutineDispatcher()
+        }
     }
 
     /** The slack actually used: [memorySlackBytes] or its default. */

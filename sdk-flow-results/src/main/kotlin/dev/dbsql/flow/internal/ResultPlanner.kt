@@ -21,6 +21,7 @@ import dev.dbsql.flow.internal.json.JsonArrowConverter
 import dev.dbsql.flow.internal.json.JsonStreamDecoder
 import dev.dbsql.flow.internal.pipeline.ChunkProducer
 import dev.dbsql.flow.internal.pipeline.ChunkSpec
+import dev.dbsql.flow.internal.source.DownloadHedge
 import dev.dbsql.flow.internal.source.ExternalLinkProducer
 import dev.dbsql.flow.internal.source.InlineArrowProducer
 import dev.dbsql.flow.internal.source.InlineJsonProducer
@@ -81,7 +82,11 @@ internal object ResultPlanner {
                     Duration.ofMillis(options.linkExpiryMargin.inWholeMilliseconds), options.linkPrefetch,
                 )
                 val json = if (m.format == ResultFormat.JSON_ARRAY) JsonStreamDecoder(JsonArrowConverter(columns), options.jsonBatchRows) else null
-                val producer = ExternalLinkProducer(id, result.client.downloadHttpClient, links) { input, skip, alloc, sink ->
+                val producer = ExternalLinkProducer(
+                    id, result.client.downloadHttpClient, links,
+                    DownloadHedge(options.hedgeSlowDownloads?.let { Duration.ofMillis(it.inWholeMilliseconds) }),
+                    options.dispatcher,
+                ) { input, skip, alloc, sink ->
                     json?.decode(input, lz4, alloc, skip, sink) ?: IpcDecoder.decode(input, lz4, alloc, skip, sink)
                 }
                 val average = m.totalByteCount?.takeIf { total > 0 }?.let { it / total } ?: DEFAULT_CHUNK_BYTES

@@ -4,6 +4,7 @@ package dev.dbsql.flow.internal.source
 
 import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.ProtocolException
+import dev.dbsql.core.spi.ExternalLink
 import dev.dbsql.flow.internal.pipeline.ChunkProducer
 import dev.dbsql.flow.internal.pipeline.ChunkSpec
 import dev.dbsql.flow.internal.pipeline.LinkExpiredException
@@ -11,10 +12,12 @@ import dev.dbsql.flow.internal.pipeline.RetryableChunkException
 import io.ktor.client.HttpClient
 import io.ktor.client.request.header
 import io.ktor.client.request.prepareGet
+import io.ktor.client.statement.HttpResponse
 import io.ktor.client.statement.bodyAsChannel
 import io.ktor.http.HttpHeaders
 import io.ktor.http.contentLength
 import io.ktor.utils.io.jvm.javaio.toInputStream
+import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.runInterruptible
 import org.apache.arrow.memory.BufferAllocator
@@ -26,7 +29,8 @@ import java.time.Duration
 /**
  * Downloads chunks through their external links with the client's download HTTP client (which never
  * sends `Authorization`), adding each link's `http_headers`, and decodes the body while it arrives
- * ([decode] runs on the pipeline's dispatcher inside `runInterruptible`).
+ * ([decode] runs on the pipeline's dispatcher inside `runInterruptible`). A download that is slow
+ * to answer gets a second request ([DownloadHedge]); only the first response is read.
  *
  * Answers: 200 → decode; 403 / 404 / 410 → the link is dropped and [LinkExpiredException] thrown
  * (the next attempt fetches a fresh link; a result that is gone then fails there with the core's
@@ -37,6 +41,9 @@ internal class ExternalLinkProducer(
     private val statementId: String,
     private val http: HttpClient,
     private val links: LinkCache,
+    private val hedge: DownloadHedge,
+    /** Where bodies are read and decoded: never the HTTP client's own threads (see `ResultOptions.dispatcher`). */
+    private val decodeOn: CoroutineDispatcher,
     private val decode: (input: InputStream, skipRows: Long, allocator: BufferAllocator, sink: (VectorSchemaRoot) -> Unit) -> Long,
 ) : ChunkProducer {
 
@@ -48,32 +55,45 @@ internal class ExternalLinkProducer(
         sink: (VectorSchemaRoot) -> Unit,
     ): Long {
         val link = links.get(spec.index)
-        return http.prepareGet(link.url) {
-            link.httpHeaders.forEach { (name, value) -> header(name, value) }
-        }.execute { response ->
-            val status = response.status.value
-            when {
-                status == 200 -> Unit
-                status == 403 || status == 404 || status == 410 -> {
-                    links.invalidate(spec.index, link)
-                    throw LinkExpiredException("download of chunk ${spec.index} answered HTTP $status")
-                }
-                status == 408 || status == 429 || status >= 500 -> throw RetryableChunkException(
-                    "download of chunk ${spec.index} answered HTTP $status",
-                    retryAfter = response.headers[HttpHeaders.RetryAfter]?.trim()?.toLongOrNull()?.let(Duration::ofSeconds),
-                )
-                else -> throw ProtocolException("download of chunk ${spec.index} answered HTTP $status", null, statementId)
+        return hedge.download(spec.index) { race ->
+            http.prepareGet(link.url) {
+                link.httpHeaders.forEach { (name, value) -> header(name, value) }
+            }.execute { response ->
+                if (race.claim()) read(spec, link, response, skipRows, allocator, sink) else null
             }
-            val expected = response.contentLength()
-            val body = response.bodyAsChannel()
-            runInterruptible {
-                val counting = CountingInputStream(body.toInputStream())
-                val rows = decode(counting, skipRows, allocator, sink)
-                if (expected != null && counting.count != expected) {
-                    throw RetryableChunkException("chunk ${spec.index}: body ended after ${counting.count} of $expected bytes")
-                }
-                rows
+        }
+    }
+
+    private suspend fun read(
+        spec: ChunkSpec,
+        link: ExternalLink,
+        response: HttpResponse,
+        skipRows: Long,
+        allocator: BufferAllocator,
+        sink: (VectorSchemaRoot) -> Unit,
+    ): Long {
+        val status = response.status.value
+        when {
+            status == 200 -> Unit
+            status == 403 || status == 404 || status == 410 -> {
+                links.invalidate(spec.index, link)
+                throw LinkExpiredException("download of chunk ${spec.index} answered HTTP $status")
             }
+            status == 408 || status == 429 || status >= 500 -> throw RetryableChunkException(
+                "download of chunk ${spec.index} answered HTTP $status",
+                retryAfter = response.headers[HttpHeaders.RetryAfter]?.trim()?.toLongOrNull()?.let(Duration::ofSeconds),
+            )
+            else -> throw ProtocolException("download of chunk ${spec.index} answered HTTP $status", null, statementId)
+        }
+        val expected = response.contentLength()
+        val body = response.bodyAsChannel()
+        return runInterruptible(decodeOn) {
+            val counting = CountingInputStream(body.toInputStream())
+            val rows = decode(counting, skipRows, allocator, sink)
+            if (expected != null && counting.count != expected) {
+                throw RetryableChunkException("chunk ${spec.index}: body ended after ${counting.count} of $expected bytes")
+            }
+            rows
         }
     }
 
