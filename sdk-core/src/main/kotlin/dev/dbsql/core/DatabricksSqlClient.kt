@@ -115,8 +115,7 @@ public class DatabricksSqlClient @JvmOverloads constructor(
     public suspend fun status(handle: StatementHandle): StatementStatus = inClientScope { statements.status(handle) }
 
     /** Waits until the statement finished (polling) and returns its result; throws like [execute]. */
-    public suspend fun await(handle: StatementHandle): StatementResult =
-        inClientScope(CoroutineStart.ATOMIC) { statements.awaitResult(handle) }
+    public suspend fun await(handle: StatementHandle): StatementResult = inClientScope { statements.awaitResult(handle) }
 
     /** Asks the server to cancel the statement (best effort: it may still finish); see [status]. */
     public suspend fun cancel(handle: StatementHandle): Unit = inClientScope { statements.cancel(handle) }
@@ -149,12 +148,13 @@ public class DatabricksSqlClient @JvmOverloads constructor(
     /**
      * Runs [block] as a child of the client's scope, so that [close] cancels it, while keeping the
      * caller's cancellation: a cancelled caller cancels the child and waits for it to finish
-     * (its server-side cleanup is bounded). [CoroutineStart.ATOMIC] makes [block] run even when the
-     * caller is cancelled before it starts (so that `await` still cancels the statement).
+     * (its server-side cleanup is bounded). [block] starts at once on the caller's thread
+     * ([CoroutineStart.UNDISPATCHED]: no thread hop before the first request) and runs even when
+     * the caller is already cancelled (so that `await` still cancels the statement).
      */
-    internal suspend fun <T> inClientScope(start: CoroutineStart = CoroutineStart.DEFAULT, block: suspend CoroutineScope.() -> T): T {
+    internal suspend fun <T> inClientScope(block: suspend CoroutineScope.() -> T): T {
         if (isClosed) throw ClientClosedException()
-        val child = scope.async(start = start, block = block)
+        val child = scope.async(start = CoroutineStart.UNDISPATCHED, block = block)
         try {
             return child.await()
         } catch (e: CancellationException) {

@@ -19,6 +19,7 @@ import dev.dbsql.core.StatementState
 import dev.dbsql.core.StatementStatus
 import io.ktor.http.HttpMethod
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.async
 import kotlinx.coroutines.launch
@@ -64,7 +65,7 @@ internal class StatementRunner(
         sessionId: String?,
         wait: Duration,
     ): Pair<StatementHandle, StatementResponseDto> {
-        val request = client.scope.async { post(sql, params, options, sessionId, wait) }
+        val request = client.scope.async(start = CoroutineStart.UNDISPATCHED) { post(sql, params, options, sessionId, wait) }
         try {
             return request.await()
         } catch (e: CancellationException) {
