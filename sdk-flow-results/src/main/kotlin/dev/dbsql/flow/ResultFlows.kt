@@ -19,6 +19,7 @@ import dev.dbsql.flow.internal.pipeline.ChunkPipeline
 import dev.dbsql.flow.internal.pipeline.PipelineSettings
 import dev.dbsql.flow.internal.pipeline.StreamMemory
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.coroutineScope
@@ -81,7 +82,7 @@ public fun StatementResult.batches(options: ResultOptions = ResultOptions()): Fl
         maxBackoff = Duration.ofMillis(options.maxBackoff.inWholeMilliseconds),
         maxLinkRefreshes = options.maxLinkRefreshes,
         allowRowMismatch = options.allowTruncated,
-        dispatcher = options.dispatcher,
+        dispatcher = if (plan.inMemory) Dispatchers.Unconfined else options.dispatcher,
     )
     val failures = FlowFailures(statementId, { memory.budget }, options.memoryBudgetBytes + options.effectiveSlackBytes)
     var delivered = 0L

@@ -37,6 +37,11 @@ internal class ResultPlan(
     val endChunk: Int,
     /** Rows the stream must deliver in total, when the manifest says. */
     val expectedRows: Long?,
+    /**
+     * All data is already in memory (one inline chunk that came with the statement): decoding it is
+     * short CPU work that runs in the collector's thread, without a hop to the download pool.
+     */
+    val inMemory: Boolean = false,
 )
 
 /**
@@ -99,14 +104,16 @@ internal object ResultPlanner {
                 val bytes = m.totalByteCount ?: infos?.sumOf { it.byteCount ?: 0 } ?: 0
                 val producer = InlineArrowProducer(id, fetch, first, end, lz4, firstRow, rows)
                 val unit = ChunkSpec(start, firstRow, expected, bytes, endIndex = end)
-                ResultPlan(listOf(unit), producer, 1, start, end, expected)
+                val inMemory = end == start + 1 && (first.chunkIndex ?: 0) == start
+                ResultPlan(listOf(unit), producer, 1, start, end, expected, inMemory)
             }
             else -> {
                 if (m.format != ResultFormat.JSON_ARRAY && first.dataArray != null) {
                     throw UnsupportedResultFormatException("inline rows of a ${m.format} result", id)
                 }
                 val producer = InlineJsonProducer(id, fetch, first, JsonArrowConverter(columns), options.jsonBatchRows)
-                ResultPlan((start until end).map { spec(it, 0) }, producer, minOf(2, options.concurrency), start, end, expected)
+                val inMemory = end == start + 1 && (first.chunkIndex ?: 0) == start
+                ResultPlan((start until end).map { spec(it, 0) }, producer, minOf(2, options.concurrency), start, end, expected, inMemory)
             }
         }
     }
