@@ -63,6 +63,12 @@ public class ReadOptions private constructor(
         public fun backoff(initial: Duration, max: Duration): Builder =
             set { it.copy(initialBackoff = initial.toKotlinDuration(), maxBackoff = max.toKotlinDuration()) }
 
+        /**
+         * A chunk download that has not answered after `max(after, 4 × the median answer time)` gets
+         * a second request; the first answer is read (default 250 ms). `null` turns this off.
+         */
+        public fun hedgeSlowDownloads(after: Duration?): Builder = set { it.copy(hedgeSlowDownloads = after?.toKotlinDuration()) }
+
         /** Read a result marked truncated, or whose row counts do not add up, instead of failing. */
         public fun allowTruncated(allow: Boolean): Builder = set { it.copy(allowTruncated = allow) }
 
@@ -76,8 +82,9 @@ public class ReadOptions private constructor(
         public fun allocator(allocator: BufferAllocator): Builder = set { it.copy(allocator = allocator) }
 
         /**
-         * Where downloads, decompression and decoding run (default: the shared I/O pool of the
-         * coroutines library). The SDK never shuts [executor] down.
+         * Where download bodies are read (blocking) and decoded (default: the SDK's shared pool of
+         * `max(8, 2 × cores)` threads). Each download in flight holds one of its threads; never give
+         * an executor the HTTP client also runs on. The SDK never shuts [executor] down.
          */
         public fun executor(executor: Executor): Builder = set { it.copy(dispatcher = executor.asCoroutineDispatcher()) }
 
