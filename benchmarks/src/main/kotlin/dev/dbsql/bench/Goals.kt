@@ -9,7 +9,7 @@ class Goals(private val measures: Map<String, Measure>, private val plan: Plan) 
     private fun one(id: String): Double? = measures[id]?.values?.firstOrNull()
     private fun x(v: Double) = "%.2f ×".format(v)
 
-    fun evaluate(): List<Goal> = listOf(p1Raw(), p1Peer(), p2(), p3(), p4(), p5Throughput(), p5Threads(), p6(), p7("slow"), p7("expired"), serving())
+    fun evaluate(): List<Goal> = listOf(p1Raw(), p1Plain(), p1Peer(), p2(), p3(), p4(), p5Throughput(), p5Threads(), p6(), p7("slow"), p7("expired"), serving())
 
     private fun ratio(id: String, what: String, num: String, den: String, target: String, ok: (Double) -> Boolean, unit: String = "MiB/s"): Goal {
         val a = med(num)
@@ -99,7 +99,7 @@ class Goals(private val measures: Map<String, Measure>, private val plan: Plan) 
     companion object {
         /** Every series the goals are computed from (a complete run has all of them). */
         val measureIds: List<String> = listOf(
-            "sdk-flow", "raw-par", "jdbc-read", "p2-bare", "p2-sdk-e2e", "p4-await",
+            "sdk-flow", "raw-par", "sdk-flow-plain", "raw-par-plain", "jdbc-read", "p2-bare", "p2-sdk-e2e", "p4-await",
             "p5-single", "p5-aggregate", "p5-threads-idle", "p5-threads-single", "p5-threads-many",
             "sdkjava-read", "p6-java", "p6-kotlin", "p7-clean", "p7-slow", "p7-expired", "serve-warehouse", "serve-jdk", "serve-sendfile",
         ) + listOf("small", "large").flatMap { s -> listOf("rss-before", "rss-peak", "heap-live", "arrow-peak", "heap-peak").map { "p3-$s-$it" } }

@@ -3,6 +3,8 @@
 package dev.dbsql.bench
 
 import dev.dbsql.core.DatabricksSqlClient
+import dev.dbsql.core.ExecuteOptions
+import dev.dbsql.core.ResultCompression
 import dev.dbsql.core.StatementResult
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -66,10 +68,10 @@ class Suite(private val plan: Plan, private val workDir: Path, private val onStu
         return error == null
     }
 
-    private fun execute(client: DatabricksSqlClient, bytes: Long): StatementResult {
+    private fun execute(client: DatabricksSqlClient, bytes: Long, options: ExecuteOptions = Data.links): StatementResult {
         val sql = Data.sql(Data.rowsFor(bytes))
         var r: StatementResult? = null
-        val s = seconds { r = runBlocking { client.execute(sql, options = Data.links) } }
+        val s = seconds { r = runBlocking { client.execute(sql, options = options) } }
         val result = r!!
         val wire = result.manifest.chunks.size
         Log.info("  executed `$sql`: ${fmt(s)} s, ${result.manifest.totalChunkCount} chunks ($wire listed), ${fmt(result.arrowBytes / MIB)} MiB Arrow")
@@ -88,6 +90,14 @@ class Suite(private val plan: Plan, private val workDir: Path, private val onStu
             outcome.facts["batches per pass (SDK)"] = bench.batchesPerPass.toString()
             outcome.profiles["P1: one SDK Flow pass over the main result"] = profiler.profile("p1-sdk-flow") {
                 check(readFlow(big, dev.dbsql.flow.ResultOptions(concurrency = plan.concurrency)).rows == big.manifest.totalRowCount)
+            }
+        }
+        section("P1 without LZ4") {
+            val plain = execute(client, plan.bigBytes, Data.links.copy(compression = ResultCompression.NONE))
+            try {
+                outcome.add(ThroughputBench(plan, client, raw).run(plain, "-plain", setOf("raw-par", "raw-single", "sdk-flow")))
+            } finally {
+                runBlocking { client.close(plain.handle) }
             }
         }
         section("P6 Java vs Kotlin") {

@@ -23,7 +23,11 @@ class ThroughputBench(
     var batchesPerPass: Long = 0
         private set
 
-    fun run(result: StatementResult): List<Measure> {
+    /**
+     * Measures [result]; series ids get [suffix] (a second wire format of the same data). [only]
+     * limits the variants (null: all).
+     */
+    fun run(result: StatementResult, suffix: String = "", only: Set<String>? = null): List<Measure> {
         val mib = result.arrowBytes / MIB
         val rows = result.manifest.totalRowCount
         val lz4 = result.manifest.compression == ResultCompression.LZ4_FRAME
@@ -59,7 +63,9 @@ class ThroughputBench(
                 }
             },
         )
-        val timed = variants.map { v -> Triple(v.id, v.label) { v.run(); lastSeconds } }
+        val format = if (lz4) "" else " (uncompressed Arrow on the wire)"
+        val timed = variants.filter { only == null || it.id in only }
+            .map { v -> Triple(v.id + suffix, v.label + format) { v.run(); lastSeconds } }
         val values = timed.associate { it.first to ArrayList<Double>() }
         for (round in -plan.warmups until plan.runs) {
             for ((id, _, body) in timed) {
