@@ -24,6 +24,11 @@ class Goals(private val measures: Map<String, Measure>, private val plan: Plan) 
         "sdk-flow", "raw-par", "≥ 0.8 ×", { it >= 0.8 },
     )
 
+    private fun p1Plain() = ratio(
+        "P1", "the same data as uncompressed Arrow: SDK Flow vs raw parallel download of those bytes",
+        "sdk-flow-plain", "raw-par-plain", "≥ 0.8 ×", { it >= 0.8 },
+    )
+
     /** Against databricks-jdbc; against databricks-sdk-java + Arrow when the driver could not connect. */
     private fun p1Peer() = if (measures.containsKey("jdbc-read") || !measures.containsKey("sdkjava-read")) {
         ratio("P1", "same result: SDK Flow vs databricks-jdbc 3.4.5 read phase", "sdk-flow", "jdbc-read", "≥ 1.5 ×", { it >= 1.5 })
