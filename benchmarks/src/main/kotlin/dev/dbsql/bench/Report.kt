@@ -17,7 +17,7 @@ class Report(
 ) {
     private val sections = listOf(
         "Throughput of the main result (MiB/s of Arrow data; higher is better)" to
-            listOf("sdk-flow", "raw-par", "raw-single", "ktor-par", "decode-single", "jdbc-read", "sdkjava-read", "sdk-e2e", "jdbc-e2e", "sdkjava-e2e"),
+            listOf("sdk-flow", "raw-par", "raw-single", "ktor-par", "decode-single", "sdk-flow-plain", "raw-par-plain", "raw-single-plain", "jdbc-read", "sdkjava-read", "sdk-e2e", "jdbc-e2e", "sdkjava-e2e"),
         "Serving by the local warehouse vs the loopback ceiling (MiB/s of Arrow data)" to listOf("serve-warehouse", "serve-jdk", "serve-sendfile"),
         "Small-query latency (P2) and completion notice (P4), ms" to listOf("p2-bare", "p2-sdk-execute", "p2-sdk-e2e", "p4-await", "p4-execute"),
         "Memory, one child JVM per size (P3)" to outcome.measures.keys.filter { it.startsWith("p3-") },
