@@ -1,6 +1,5 @@
 package dev.dbsql.flow.internal.arrow
 
-import net.jpountz.lz4.LZ4FrameInputStream
 import org.apache.arrow.memory.BufferAllocator
 import org.apache.arrow.vector.FieldVector
 import org.apache.arrow.vector.VectorSchemaRoot
@@ -39,7 +38,7 @@ internal object IpcDecoder {
         sink: (VectorSchemaRoot) -> Unit,
         limitRows: Long = Long.MAX_VALUE,
     ): Long {
-        val source = PushbackInputStream(if (lz4) LZ4FrameInputStream(input) else input, 1)
+        val source = PushbackInputStream(if (lz4) Lz4FrameReader.open(input) else input, 1)
         var rowsSeen = 0L
         source.use {
             while (rowsSeen < limitRows && hasMore(source)) {

@@ -7,7 +7,7 @@ import kotlinx.serialization.builtins.serializer
 import kotlinx.serialization.json.DecodeSequenceMode
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.decodeToSequence
-import net.jpountz.lz4.LZ4FrameInputStream
+import dev.dbsql.flow.internal.arrow.Lz4FrameReader
 import org.apache.arrow.memory.BufferAllocator
 import org.apache.arrow.vector.VectorSchemaRoot
 import java.io.InputStream
@@ -23,7 +23,7 @@ internal class JsonStreamDecoder(private val converter: JsonArrowConverter, priv
     /** @return rows read, skipped ones included. */
     @OptIn(ExperimentalSerializationApi::class)
     fun decode(input: InputStream, lz4: Boolean, allocator: BufferAllocator, skipRows: Long, sink: (VectorSchemaRoot) -> Unit): Long {
-        val source = if (lz4) LZ4FrameInputStream(input) else input
+        val source = if (lz4) Lz4FrameReader.open(input) else input
         var read = 0L
         source.use {
             val rows = Json.decodeToSequence(source, rowSerializer, DecodeSequenceMode.ARRAY_WRAPPED).iterator()
