@@ -4,7 +4,6 @@ import dev.dbsql.core.ClientConfig
 import io.ktor.client.HttpClient
 import io.ktor.client.engine.ProxyBuilder
 import io.ktor.client.engine.cio.CIO
-import kotlinx.coroutines.Dispatchers
 import io.ktor.client.plugins.HttpTimeout
 import io.ktor.client.plugins.UserAgent
 import io.ktor.http.Url
@@ -14,15 +13,6 @@ import java.net.URI
 /** Builds the ktor CIO clients of one [dev.dbsql.core.DatabricksSqlClient]. */
 internal object HttpClients {
     /**
-     * Where the ktor engines of every client in the process run: a bounded view of
-     * `Dispatchers.IO`. The engine's work is non-blocking, but unbounded `Dispatchers.IO` would grow
-     * a thread for every busy connection (hundreds of concurrent downloads: 64 threads); bounded,
-     * the thread count stays the same however many streams run.
-     */
-    @OptIn(kotlinx.coroutines.ExperimentalCoroutinesApi::class)
-    private val engineDispatcher = Dispatchers.IO.limitedParallelism(maxOf(4, Runtime.getRuntime().availableProcessors()))
-
-    /**
      * @param forDownloads the client for external links: follows redirects; the API client does
      *   not (an API redirect is an error to report, and credentials must not follow it).
      */
@@ -31,7 +21,6 @@ internal object HttpClients {
             expectSuccess = false
             followRedirects = forDownloads
             engine {
-                dispatcher = engineDispatcher
                 requestTimeout = config.timeouts.request.inWholeMilliseconds
                 endpoint.connectTimeout = config.timeouts.connect.inWholeMilliseconds
                 endpoint.socketTimeout = config.timeouts.socket.inWholeMilliseconds
