@@ -16,9 +16,11 @@ import io.ktor.client.statement.HttpResponse
 import io.ktor.client.statement.bodyAsChannel
 import io.ktor.http.HttpHeaders
 import io.ktor.http.contentLength
-import io.ktor.utils.io.jvm.javaio.toInputStream
+import io.ktor.utils.io.ByteReadChannel
+import io.ktor.utils.io.readAvailable
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.runInterruptible
 import org.apache.arrow.memory.BufferAllocator
 import org.apache.arrow.vector.VectorSchemaRoot
@@ -88,7 +90,7 @@ internal class ExternalLinkProducer(
         val expected = response.contentLength()
         val body = response.bodyAsChannel()
         return runInterruptible(decodeOn) {
-            val counting = CountingInputStream(body.toInputStream())
+            val counting = CountingInputStream(ChannelInputStream(body))
             val rows = decode(counting, skipRows, allocator, sink)
             if (expected != null && counting.count != expected) {
                 throw RetryableChunkException("chunk ${spec.index}: body ended after ${counting.count} of $expected bytes")
@@ -99,6 +101,32 @@ internal class ExternalLinkProducer(
 
     override fun admitted(spec: ChunkSpec, scope: CoroutineScope) {
         links.prefetchAfter(spec.index, scope)
+    }
+}
+
+/**
+ * A blocking view of a response body. Each read waits in the calling thread's own event loop
+ * (`runBlocking` without a dispatcher), where ktor's `toInputStream` waits on `Dispatchers.IO` and
+ * so grows that pool by a thread for nearly every download waiting for bytes. An interrupt of the
+ * reading thread (`runInterruptible`) ends the wait with `InterruptedException`.
+ */
+internal class ChannelInputStream(private val channel: ByteReadChannel) : InputStream() {
+    override fun read(): Int {
+        val one = ByteArray(1)
+        return if (read(one, 0, 1) < 0) -1 else one[0].toInt() and 0xFF
+    }
+
+    override fun read(b: ByteArray, off: Int, len: Int): Int {
+        if (len == 0) return 0
+        return runBlocking {
+            var n = channel.readAvailable(b, off, len)
+            while (n == 0) n = channel.readAvailable(b, off, len)
+            n
+        }
+    }
+
+    override fun close() {
+        channel.cancel(null)
     }
 }
 
