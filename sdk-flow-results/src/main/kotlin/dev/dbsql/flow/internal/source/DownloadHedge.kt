@@ -2,9 +2,9 @@ package dev.dbsql.flow.internal.source
 
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.async
-import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.ensureActive
+import kotlinx.coroutines.supervisorScope
 import org.slf4j.LoggerFactory
 import java.time.Duration
 import java.util.concurrent.atomic.AtomicInteger
@@ -31,7 +31,8 @@ internal class DownloadHedge(private val minDelay: Duration?) {
     /** One download: both requests run [request] with their own [Claim]; see the class comment. */
     suspend fun <T : Any> download(chunkIndex: Int, request: suspend (Claim) -> T?): T {
         val min = minDelay ?: return request(Claim(null, 0)) ?: error("an unraced download was not claimed")
-        return coroutineScope {
+        // supervised: one request failing must not cancel the other, which may still deliver
+        return supervisorScope {
             val race = Race()
             val started = System.nanoTime()
             val primary = async { request(Claim(race, 0)) }
@@ -51,7 +52,7 @@ internal class DownloadHedge(private val minDelay: Duration?) {
             ensureActive()
             record(race, started)
             val results = listOf(first, second)
-            results.firstNotNullOfOrNull { it.getOrNull() }?.let { return@coroutineScope it }
+            results.firstNotNullOfOrNull { it.getOrNull() }?.let { return@supervisorScope it }
             // nobody delivered: the claimer's failure wins, else the primary's
             val claimed = race.winner.get()
             throw (results.getOrNull(claimed)?.exceptionOrNull() ?: first.exceptionOrNull() ?: second.exceptionOrNull()
