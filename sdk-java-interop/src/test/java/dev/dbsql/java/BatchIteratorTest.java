@@ -33,7 +33,7 @@ class BatchIteratorTest extends WarehouseTestBase {
     @BeforeEach
     void newAllocator() {
         allocator = new RootAllocator();
-        options = ReadOptions.builder().allocator(allocator).build();
+        options = ReadOptions.builder().allocator(allocator).hedgeSlowDownloads(java.time.Duration.ofMillis(500)).build();
     }
 
     @AfterEach

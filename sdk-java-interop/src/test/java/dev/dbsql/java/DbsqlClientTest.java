@@ -201,6 +201,7 @@ class DbsqlClientTest extends WarehouseTestBase {
         assertThrows(ConfigurationException.class, () -> StatementOptions.builder().waitTimeout(Duration.ofSeconds(3)).build());
         assertThrows(IllegalArgumentException.class, () -> ReadOptions.builder().concurrency(0).build());
         assertThrows(IllegalArgumentException.class, () -> ReadOptions.builder().bufferedBatches(0).build());
+        assertThrows(IllegalArgumentException.class, () -> ReadOptions.builder().hedgeSlowDownloads(Duration.ZERO).build());
     }
 
     @Test
