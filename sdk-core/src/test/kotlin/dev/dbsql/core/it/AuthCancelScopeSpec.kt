@@ -5,10 +5,6 @@ import dev.dbsql.auth.CredentialsProvider
 import dev.dbsql.core.AuthenticationException
 import dev.dbsql.core.ClientClosedException
 import dev.dbsql.core.DatabricksSqlClient
-import dev.dbsql.core.Disposition
-import dev.dbsql.core.ExecuteOptions
-import dev.dbsql.core.ResultCompression
-import dev.dbsql.core.ResultFormat
 import dev.dbsql.warehouse.LocalWarehouse
 import dev.dbsql.warehouse.faults.Endpoint
 import dev.dbsql.warehouse.statements.StatementState
@@ -32,7 +28,7 @@ import kotlin.time.Duration.Companion.seconds
 class AuthCancelScopeSpec : FunSpec({
     lateinit var wh: LocalWarehouse
     lateinit var client: DatabricksSqlClient
-    val json = ExecuteOptions(disposition = Disposition.INLINE, format = ResultFormat.JSON_ARRAY, compression = ResultCompression.NONE)
+    val json = Fixtures.INLINE_JSON
 
     beforeSpec {
         wh = Fixtures.startWarehouse()

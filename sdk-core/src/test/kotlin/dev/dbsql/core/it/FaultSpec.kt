@@ -3,11 +3,7 @@ package dev.dbsql.core.it
 import dev.dbsql.core.ConnectionException
 import dev.dbsql.core.DatabricksSqlClient
 import dev.dbsql.core.DbsqlInternalApi
-import dev.dbsql.core.Disposition
-import dev.dbsql.core.ExecuteOptions
 import dev.dbsql.core.RateLimitedException
-import dev.dbsql.core.ResultCompression
-import dev.dbsql.core.ResultFormat
 import dev.dbsql.core.RetryPolicy
 import dev.dbsql.core.ServiceUnavailableException
 import dev.dbsql.core.TransientDatabricksSqlException
@@ -33,7 +29,7 @@ import kotlin.time.Duration.Companion.seconds
 class FaultSpec : FunSpec({
     lateinit var wh: LocalWarehouse
     lateinit var client: DatabricksSqlClient
-    val json = ExecuteOptions(disposition = Disposition.INLINE, format = ResultFormat.JSON_ARRAY, compression = ResultCompression.NONE)
+    val json = Fixtures.INLINE_JSON
 
     /** A statement text unique to one test, to count how often the server ran it. */
     fun uniqueSql() = "SELECT '${UUID.randomUUID()}' AS marker"

@@ -4,6 +4,10 @@ import dev.dbsql.auth.CredentialsProvider
 import dev.dbsql.core.ClientConfig
 import dev.dbsql.core.ClientConfigBuilder
 import dev.dbsql.core.DatabricksSqlClient
+import dev.dbsql.core.Disposition
+import dev.dbsql.core.ExecuteOptions
+import dev.dbsql.core.ResultCompression
+import dev.dbsql.core.ResultFormat
 import dev.dbsql.core.RetryPolicy
 import dev.dbsql.core.clientConfig
 import dev.dbsql.warehouse.LocalWarehouse
@@ -28,6 +32,9 @@ object Fixtures {
 
     fun client(wh: LocalWarehouse, credentials: CredentialsProvider? = null, block: ClientConfigBuilder.() -> Unit = {}): DatabricksSqlClient =
         DatabricksSqlClient(config(wh, block), credentials)
+
+    /** INLINE JSON_ARRAY without compression: what most specs read. */
+    val INLINE_JSON = ExecuteOptions(disposition = Disposition.INLINE, format = ResultFormat.JSON_ARRAY, compression = ResultCompression.NONE)
 
     /** A statement that does not finish on its own within any test (for cancel tests). */
     const val ENDLESS_SQL = "SELECT sum(id) FROM range(1000000000000) t1"

@@ -2,8 +2,6 @@ package dev.dbsql.core.it
 
 import dev.dbsql.core.DatabricksSqlClient
 import dev.dbsql.core.DbsqlInternalApi
-import dev.dbsql.core.Disposition
-import dev.dbsql.core.ExecuteOptions
 import dev.dbsql.core.InvalidHandleException
 import dev.dbsql.core.NotFoundException
 import dev.dbsql.core.ResultExpiredException
@@ -36,7 +34,7 @@ import kotlin.time.Duration.Companion.seconds
 class LifecycleSpec : FunSpec({
     lateinit var wh: LocalWarehouse
     lateinit var client: DatabricksSqlClient
-    val json = ExecuteOptions(disposition = Disposition.INLINE, format = ResultFormat.JSON_ARRAY, compression = ResultCompression.NONE)
+    val json = Fixtures.INLINE_JSON
 
     beforeSpec {
         wh = Fixtures.startWarehouse()

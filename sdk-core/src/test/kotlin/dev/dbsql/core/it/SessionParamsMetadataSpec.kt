@@ -2,11 +2,7 @@ package dev.dbsql.core.it
 
 import dev.dbsql.core.DatabricksSqlClient
 import dev.dbsql.core.DbsqlInternalApi
-import dev.dbsql.core.Disposition
-import dev.dbsql.core.ExecuteOptions
 import dev.dbsql.core.NotFoundException
-import dev.dbsql.core.ResultCompression
-import dev.dbsql.core.ResultFormat
 import dev.dbsql.core.Session
 import dev.dbsql.core.SessionNotFoundException
 import dev.dbsql.core.StatementParameters
@@ -31,7 +27,7 @@ import java.time.LocalDateTime
 class SessionParamsMetadataSpec : FunSpec({
     lateinit var wh: LocalWarehouse
     lateinit var client: DatabricksSqlClient
-    val json = ExecuteOptions(disposition = Disposition.INLINE, format = ResultFormat.JSON_ARRAY, compression = ResultCompression.NONE)
+    val json = Fixtures.INLINE_JSON
 
     beforeSpec {
         wh = Fixtures.startWarehouse()
