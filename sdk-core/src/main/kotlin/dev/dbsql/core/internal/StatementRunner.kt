@@ -76,7 +76,7 @@ internal class StatementRunner(
                     request.isActive -> client.scope.launch {
                         val handle = runCatching { request.await().first }.getOrNull() ?: return@launch
                         log.debug("caller cancelled during a slow execute request: cancelling statement {}", handle.statementId)
-                        withTimeoutOrNull(CANCEL_BUDGET) { runCatching { cancel(handle) } }
+                        cancelAfterCallerCancelled(handle)
                     }
                 }
             }
