@@ -38,7 +38,7 @@ internal class ResultPlan(
     /** Rows the stream must deliver in total, when the manifest says. */
     val expectedRows: Long?,
     /**
-     * All data is already in memory (one inline chunk that came with the statement): decoding it is
+     * All data is already in memory (a single inline chunk, in hand when planning): decoding it is
      * short CPU work that runs in the collector's thread, without a hop to the download pool.
      */
     val inMemory: Boolean = false,
@@ -76,6 +76,8 @@ internal object ResultPlanner {
         val lz4 = m.compression == ResultCompression.LZ4_FRAME
         val expected = infos?.let { list -> (start until end).sumOf { list[it].rowCount } }
             ?: m.totalRowCount.takeIf { start == 0 && end == total }
+        // a single inline chunk already in hand (only used by the inline plans)
+        val inMemory = end == start + 1 && (first.chunkIndex ?: 0) == start
         val columns = m.columns.map { ColumnType(it.name, it.typeName, it.typeText, it.precision, it.scale, it.intervalType) }
 
         fun spec(i: Int, reserve: Long) = ChunkSpec(i, infos?.get(i)?.rowOffset ?: 0, infos?.get(i)?.rowCount, reserve)
@@ -104,7 +106,6 @@ internal object ResultPlanner {
                 val bytes = m.totalByteCount ?: infos?.sumOf { it.byteCount ?: 0 } ?: 0
                 val producer = InlineArrowProducer(id, fetch, first, end, lz4, firstRow, rows)
                 val unit = ChunkSpec(start, firstRow, expected, bytes, endIndex = end)
-                val inMemory = end == start + 1 && (first.chunkIndex ?: 0) == start
                 ResultPlan(listOf(unit), producer, 1, start, end, expected, inMemory)
             }
             else -> {
@@ -112,7 +113,6 @@ internal object ResultPlanner {
                     throw UnsupportedResultFormatException("inline rows of a ${m.format} result", id)
                 }
                 val producer = InlineJsonProducer(id, fetch, first, JsonArrowConverter(columns), options.jsonBatchRows)
-                val inMemory = end == start + 1 && (first.chunkIndex ?: 0) == start
                 ResultPlan((start until end).map { spec(it, 0) }, producer, minOf(2, options.concurrency), start, end, expected, inMemory)
             }
         }

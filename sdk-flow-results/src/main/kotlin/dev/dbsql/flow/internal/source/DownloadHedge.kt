@@ -36,12 +36,13 @@ internal class DownloadHedge(private val minDelay: Duration?) {
             val race = Race()
             val started = System.nanoTime()
             val primary = async { request(Claim(race, 0)) }
+            val wait = hedgeAfter(min)
             val backup = async {
-                delay(hedgeAfter(min).toMillis())
+                delay(wait.toMillis())
                 if (!race.open || primary.isCompleted) return@async null
                 race.backupStarted = true
                 hedged.incrementAndGet()
-                log.debug("chunk {}: no response after {}; sending a second request", chunkIndex, hedgeAfter(min))
+                log.debug("chunk {}: no response after {}; sending a second request", chunkIndex, wait)
                 request(Claim(race, 1))
             }
             race.jobs = arrayOf(primary, backup)
