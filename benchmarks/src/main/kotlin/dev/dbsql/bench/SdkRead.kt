@@ -1,15 +1,13 @@
-@file:OptIn(DbsqlInternalApi::class)
 
 package dev.dbsql.bench
 
 import dev.dbsql.core.DatabricksSqlClient
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.Disposition
 import dev.dbsql.core.ExecuteOptions
 import dev.dbsql.core.StatementResult
-import dev.dbsql.core.spi.ExternalLink
-import dev.dbsql.core.spi.downloadHttpClient
-import dev.dbsql.core.spi.fetchResultData
+import dev.dbsql.core.internal.ExternalLink
+import dev.dbsql.core.internal.downloadHttpClient
+import dev.dbsql.core.internal.fetchResultData
 import dev.dbsql.flow.ResultOptions
 import dev.dbsql.flow.batches
 import io.ktor.client.request.header

@@ -1,4 +1,3 @@
-@file:OptIn(dev.dbsql.core.DbsqlInternalApi::class)
 
 package dev.dbsql.bench
 

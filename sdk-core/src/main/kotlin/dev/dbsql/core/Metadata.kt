@@ -1,8 +1,8 @@
 package dev.dbsql.core
 
 import dev.dbsql.core.internal.MetadataSql
-import dev.dbsql.core.spi.fetchResultData
-import dev.dbsql.core.spi.initialResultData
+import dev.dbsql.core.internal.fetchResultData
+import dev.dbsql.core.internal.initialResultData
 
 /**
  * Catalog listings as statements (`SHOW CATALOGS / SCHEMAS / TABLES / COLUMNS`), each returning a
@@ -65,7 +65,6 @@ public class Metadata internal constructor(private val client: DatabricksSqlClie
         columnPattern: String? = null,
     ): StatementResult = run(MetadataSql.columns(catalog, schemaPattern, tablePattern, columnPattern))
 
-    @OptIn(DbsqlInternalApi::class)
     private suspend fun readRows(result: StatementResult): List<List<String?>> {
         val rows = ArrayList<List<String?>>()
         var data = result.initialResultData

@@ -1,6 +1,6 @@
 package dev.dbsql.core
 
-import dev.dbsql.core.spi.ResultData
+import dev.dbsql.core.internal.ResultData
 
 /**
  * A finished statement whose result can be read (state SUCCEEDED, or CLOSED with direct results).
@@ -10,7 +10,6 @@ import dev.dbsql.core.spi.ResultData
  * Holds no connection or buffer: dropping it releases nothing. The server keeps the result for
  * about an hour after success unless [close] releases it earlier. Immutable; thread-safe.
  */
-@OptIn(DbsqlInternalApi::class)
 public class StatementResult internal constructor(
     public val statementId: String,
     public val handle: StatementHandle,

@@ -1,17 +1,15 @@
 @file:JvmName("ResultFlows")
-@file:OptIn(DbsqlInternalApi::class)
 
 package dev.dbsql.flow
 
 import dev.dbsql.core.ClientClosedException
 import dev.dbsql.core.DatabricksSqlClient
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.ExecuteOptions
 import dev.dbsql.core.StatementHandle
 import dev.dbsql.core.StatementParameters
 import dev.dbsql.core.StatementResult
-import dev.dbsql.core.spi.clientScope
-import dev.dbsql.core.spi.resultOf
+import dev.dbsql.core.internal.clientScope
+import dev.dbsql.core.internal.resultOf
 import dev.dbsql.flow.internal.FlowFailures
 import dev.dbsql.flow.internal.ResultPlanner
 import dev.dbsql.flow.internal.arrow.DefaultAllocator

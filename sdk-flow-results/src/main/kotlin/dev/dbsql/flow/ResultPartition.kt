@@ -1,13 +1,11 @@
 @file:JvmName("ResultPartitions")
-@file:OptIn(DbsqlInternalApi::class)
 
 package dev.dbsql.flow
 
 import dev.dbsql.core.DatabricksSqlClient
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.StatementHandle
 import dev.dbsql.core.StatementResult
-import dev.dbsql.core.spi.resultOf
+import dev.dbsql.core.internal.resultOf
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.emitAll
 import kotlinx.coroutines.flow.flow

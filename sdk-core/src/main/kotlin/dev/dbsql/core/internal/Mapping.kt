@@ -2,13 +2,12 @@ package dev.dbsql.core.internal
 
 import dev.dbsql.core.ChunkInfo
 import dev.dbsql.core.ColumnInfo
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.ProtocolException
 import dev.dbsql.core.ResultCompression
 import dev.dbsql.core.ResultFormat
 import dev.dbsql.core.ResultManifest
-import dev.dbsql.core.spi.ExternalLink
-import dev.dbsql.core.spi.ResultData
+import dev.dbsql.core.internal.ExternalLink
+import dev.dbsql.core.internal.ResultData
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonNull
 import kotlinx.serialization.json.JsonPrimitive
@@ -42,7 +41,6 @@ internal object Mapping {
         return ResultManifest(format, columns, dto.totalChunkCount, chunks, dto.totalRowCount, dto.totalByteCount, dto.truncated, compression)
     }
 
-    @OptIn(DbsqlInternalApi::class)
     fun resultData(dto: ResultDataDto, statementId: String): ResultData {
         val attachment = dto.attachment?.let {
             try {

@@ -1,10 +1,8 @@
-@file:OptIn(DbsqlInternalApi::class)
 
 package dev.dbsql.core.internal
 
 import dev.dbsql.core.ClientConfig
 import dev.dbsql.core.DatabricksSqlClient
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.ExecuteOptions
 import dev.dbsql.core.InvalidHandleException
 import dev.dbsql.core.NotFoundException

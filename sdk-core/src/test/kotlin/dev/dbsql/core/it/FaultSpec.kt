@@ -2,12 +2,11 @@ package dev.dbsql.core.it
 
 import dev.dbsql.core.ConnectionException
 import dev.dbsql.core.DatabricksSqlClient
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.RateLimitedException
 import dev.dbsql.core.RetryPolicy
 import dev.dbsql.core.ServiceUnavailableException
 import dev.dbsql.core.TransientDatabricksSqlException
-import dev.dbsql.core.spi.fetchResultData
+import dev.dbsql.core.internal.fetchResultData
 import dev.dbsql.warehouse.LocalWarehouse
 import dev.dbsql.warehouse.faults.Endpoint
 import dev.dbsql.warehouse.faults.Fault
@@ -25,7 +24,6 @@ import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 
-@OptIn(DbsqlInternalApi::class)
 class FaultSpec : FunSpec({
     lateinit var wh: LocalWarehouse
     lateinit var client: DatabricksSqlClient

@@ -1,7 +1,6 @@
 package dev.dbsql.core.it
 
 import dev.dbsql.core.DatabricksSqlClient
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.InvalidHandleException
 import dev.dbsql.core.NotFoundException
 import dev.dbsql.core.ResultExpiredException
@@ -11,9 +10,9 @@ import dev.dbsql.core.SqlException
 import dev.dbsql.core.StatementCanceledException
 import dev.dbsql.core.StatementHandle
 import dev.dbsql.core.StatementState
-import dev.dbsql.core.spi.fetchResultData
-import dev.dbsql.core.spi.initialResultData
-import dev.dbsql.core.spi.resultOf
+import dev.dbsql.core.internal.fetchResultData
+import dev.dbsql.core.internal.initialResultData
+import dev.dbsql.core.internal.resultOf
 import dev.dbsql.warehouse.LocalWarehouse
 import dev.dbsql.warehouse.faults.Endpoint
 import dev.dbsql.warehouse.faults.Fault
@@ -30,7 +29,6 @@ import java.time.Instant
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 
-@OptIn(DbsqlInternalApi::class)
 class LifecycleSpec : FunSpec({
     lateinit var wh: LocalWarehouse
     lateinit var client: DatabricksSqlClient

@@ -1,14 +1,13 @@
 package dev.dbsql.core.it
 
 import dev.dbsql.core.DatabricksSqlClient
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.NotFoundException
 import dev.dbsql.core.Session
 import dev.dbsql.core.SessionNotFoundException
 import dev.dbsql.core.StatementParameters
 import dev.dbsql.core.StatementResult
 import dev.dbsql.core.params
-import dev.dbsql.core.spi.initialResultData
+import dev.dbsql.core.internal.initialResultData
 import dev.dbsql.core.typed
 import dev.dbsql.warehouse.LocalWarehouse
 import io.kotest.assertions.throwables.shouldThrow
@@ -23,7 +22,6 @@ import java.time.Instant
 import java.time.LocalDate
 import java.time.LocalDateTime
 
-@OptIn(DbsqlInternalApi::class)
 class SessionParamsMetadataSpec : FunSpec({
     lateinit var wh: LocalWarehouse
     lateinit var client: DatabricksSqlClient

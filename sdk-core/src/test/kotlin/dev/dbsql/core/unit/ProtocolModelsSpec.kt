@@ -1,6 +1,5 @@
 package dev.dbsql.core.unit
 
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.ProtocolException
 import dev.dbsql.core.ResultCompression
 import dev.dbsql.core.ResultFormat
@@ -17,7 +16,6 @@ import io.kotest.matchers.string.shouldNotContain
 import java.time.Instant
 import kotlin.time.Duration.Companion.seconds
 
-@OptIn(DbsqlInternalApi::class)
 class ProtocolModelsSpec : FunSpec({
     fun parse(json: String) = ProtocolJson.decodeFromString(StatementResponseDto.serializer(), json)
 

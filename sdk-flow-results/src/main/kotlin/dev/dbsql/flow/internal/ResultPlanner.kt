@@ -1,17 +1,15 @@
-@file:OptIn(DbsqlInternalApi::class)
 
 package dev.dbsql.flow.internal
 
 import dev.dbsql.core.ChunkInfo
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.ResultCompression
 import dev.dbsql.core.ResultFormat
 import dev.dbsql.core.ResultManifest
 import dev.dbsql.core.StatementResult
-import dev.dbsql.core.spi.ResultData
-import dev.dbsql.core.spi.downloadHttpClient
-import dev.dbsql.core.spi.fetchResultData
-import dev.dbsql.core.spi.initialResultData
+import dev.dbsql.core.internal.ResultData
+import dev.dbsql.core.internal.downloadHttpClient
+import dev.dbsql.core.internal.fetchResultData
+import dev.dbsql.core.internal.initialResultData
 import dev.dbsql.flow.IncompleteResultException
 import dev.dbsql.flow.ResultOptions
 import dev.dbsql.flow.UnsupportedResultFormatException

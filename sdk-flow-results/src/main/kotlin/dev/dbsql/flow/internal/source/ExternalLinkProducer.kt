@@ -1,10 +1,8 @@
-@file:OptIn(DbsqlInternalApi::class)
 
 package dev.dbsql.flow.internal.source
 
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.ProtocolException
-import dev.dbsql.core.spi.ExternalLink
+import dev.dbsql.core.internal.ExternalLink
 import dev.dbsql.flow.internal.pipeline.ChunkProducer
 import dev.dbsql.flow.internal.pipeline.ChunkSpec
 import dev.dbsql.flow.internal.pipeline.LinkExpiredException

@@ -1,10 +1,8 @@
-@file:OptIn(DbsqlInternalApi::class)
 
 package dev.dbsql.flow.internal.source
 
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.ProtocolException
-import dev.dbsql.core.spi.ResultData
+import dev.dbsql.core.internal.ResultData
 import dev.dbsql.flow.internal.arrow.IpcDecoder
 import dev.dbsql.flow.internal.json.JsonArrowConverter
 import dev.dbsql.flow.internal.pipeline.ChunkProducer

@@ -1,9 +1,7 @@
-@file:OptIn(DbsqlInternalApi::class)
 
 package dev.dbsql.flow.internal.source
 
-import dev.dbsql.core.DbsqlInternalApi
-import dev.dbsql.core.spi.ExternalLink
+import dev.dbsql.core.internal.ExternalLink
 import dev.dbsql.flow.internal.pipeline.LinkExpiredException
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred

@@ -1,6 +1,5 @@
-package dev.dbsql.core.spi
+package dev.dbsql.core.internal
 
-import dev.dbsql.core.DbsqlInternalApi
 import java.time.Instant
 
 /**

@@ -1,4 +1,4 @@
-package dev.dbsql.core
+package dev.dbsql.core.internal
 
 /**
  * Marks API meant only for the project's own modules (sdk-flow-results, sdk-java-interop, ...).

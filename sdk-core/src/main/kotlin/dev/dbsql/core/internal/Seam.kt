@@ -1,9 +1,8 @@
-@file:JvmName("ClientSpi")
+@file:JvmName("Seam")
 
-package dev.dbsql.core.spi
+package dev.dbsql.core.internal
 
 import dev.dbsql.core.DatabricksSqlClient
-import dev.dbsql.core.DbsqlInternalApi
 import dev.dbsql.core.ProtocolException
 import dev.dbsql.core.RetryStrategy
 import dev.dbsql.core.StatementHandle
