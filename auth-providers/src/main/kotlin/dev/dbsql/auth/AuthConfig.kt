@@ -24,13 +24,17 @@ public sealed interface AuthConfig {
     @SerialName("pat")
     public data class Pat(val token: SecretRef) : AuthConfig
 
-    /** OAuth machine-to-machine (client credentials) for a service principal. */
+    /**
+     * OAuth machine-to-machine (client credentials) for a service principal. [oauthHosts]: hosts
+     * besides the workspace's that the discovered OAuth endpoints may be on (see [OAuthM2MProvider]).
+     */
     @Serializable
     @SerialName("oauth-m2m")
     public data class OAuthM2M(
         val clientId: String,
         val clientSecret: SecretRef,
         val scopes: List<String> = listOf("all-apis"),
+        val oauthHosts: List<String> = emptyList(),
     ) : AuthConfig {
         init {
             require(clientId.isNotBlank()) { "clientId must not be blank" }
@@ -41,7 +45,8 @@ public sealed interface AuthConfig {
     /**
      * OAuth user-to-machine: a browser login (authorization code + PKCE) with a loopback redirect on
      * [redirectPort] (0 picks a free port), tokens cached on disk under [cacheDir]
-     * (default `~/.dbsql/token-cache`).
+     * (default `~/.dbsql/token-cache`). [oauthHosts]: hosts besides the workspace's that the
+     * discovered OAuth endpoints may be on (see [OAuthU2MProvider]).
      */
     @Serializable
     @SerialName("oauth-u2m")
@@ -50,6 +55,7 @@ public sealed interface AuthConfig {
         val scopes: List<String> = listOf("all-apis", "offline_access"),
         val redirectPort: Int = 8020,
         val cacheDir: String? = null,
+        val oauthHosts: List<String> = emptyList(),
     ) : AuthConfig {
         init {
             require(clientId.isNotBlank()) { "clientId must not be blank" }

@@ -2,6 +2,8 @@ package dev.dbsql.auth
 
 import dev.dbsql.auth.internal.IncludeSecretsMarker
 import dev.dbsql.auth.internal.IncludeSecretsMarkerSerializer
+import dev.dbsql.auth.internal.SafeJsonErrors
+import kotlinx.serialization.SerializationException
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.modules.SerializersModule
 
@@ -25,5 +27,19 @@ public object AuthSerialization {
     internal fun encode(config: AuthConfig, includeSecrets: Boolean): String =
         (if (includeSecrets) trusted else redacting).encodeToString(AuthConfig.serializer(), config)
 
-    internal fun decode(json: String): AuthConfig = redacting.decodeFromString(AuthConfig.serializer(), json)
+    /** Errors name the offset or field, never a value of [json] (it may hold inline secrets). */
+    internal fun decode(json: String): AuthConfig {
+        val tree = try {
+            redacting.parseToJsonElement(json)
+        } catch (e: SerializationException) {
+            throw SerializationException("AuthConfig: ${SafeJsonErrors.syntax(e)}")
+        }
+        return try {
+            redacting.decodeFromJsonElement(AuthConfig.serializer(), tree)
+        } catch (e: IllegalArgumentException) {
+            // SerializationException is one; a failed require() in a constructor is one too
+            val field = SafeJsonErrors.field(e)
+            throw SerializationException("AuthConfig${field?.let { " field '$it'" } ?: ""}: ${SafeJsonErrors.describe(e, tree)}")
+        }
+    }
 }

@@ -7,7 +7,9 @@ import kotlinx.coroutines.sync.withLock
  * Asks each [Source] in order for a working provider: a source is used when it can be built and
  * its first [token] call succeeds. The first that works is kept for the provider's lifetime; the
  * ones that failed are closed at once. When none works, one [CredentialsNotFoundException] lists
- * every source and why it failed, each failure attached as a suppressed exception.
+ * every source and why it failed, each failure attached as a suppressed exception. A
+ * [CredentialsConfigurationException] from a source's first token (e.g. an OAuth endpoint on an
+ * untrusted host) ends the resolution at once and is thrown as is.
  *
  * Concurrent first callers share one resolution. [close] closes the provider this chain built (if
  * it is [AutoCloseable]); the chain never closes anything it did not create.
@@ -71,6 +73,10 @@ public class ChainCredentialsProvider(private val sources: List<Source>) : Crede
                 selected = source to provider
                 return token
             } catch (e: kotlin.coroutines.cancellation.CancellationException) {
+                (provider as? AutoCloseable)?.close()
+                throw e
+            } catch (e: CredentialsConfigurationException) {
+                // a source that applies but would send credentials somewhere unsafe: stop, say so
                 (provider as? AutoCloseable)?.close()
                 throw e
             } catch (e: Exception) {

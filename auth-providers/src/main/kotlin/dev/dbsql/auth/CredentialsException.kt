@@ -30,3 +30,16 @@ public class OAuthException(
  * failed; each failure is also attached with [addSuppressed].
  */
 public class CredentialsNotFoundException(message: String) : CredentialsException(message)
+
+/**
+ * A configured or discovered value cannot be used safely, e.g. an OAuth `token_endpoint` on a host
+ * the user never configured, or over plain http to a non-loopback host. Nothing was sent to it.
+ * The SDK client reports it as its own `ConfigurationException` with the same [field].
+ *
+ * @property field what is wrong: `token_endpoint`, `authorization_endpoint`, `host`, ...
+ */
+public class CredentialsConfigurationException(
+    public val field: String,
+    message: String,
+    cause: Throwable? = null,
+) : CredentialsException("$field: $message", cause)

@@ -26,6 +26,7 @@ public object CredentialsFactory {
                 httpClient = context.httpClient,
                 clock = context.clock,
                 refreshPolicy = context.refreshPolicy,
+                oauthHosts = config.oauthHosts,
             )
             is AuthConfig.OAuthU2M -> OAuthU2MProvider(
                 host = requireHost(host, "OAuth U2M"),
@@ -37,6 +38,7 @@ public object CredentialsFactory {
                 httpClient = context.httpClient,
                 clock = context.clock,
                 refreshPolicy = context.refreshPolicy,
+                oauthHosts = config.oauthHosts,
             )
             is AuthConfig.Profile -> Sources.profile(context, config.name, config.configFile, host).let {
                 create(it.auth, it.host, context)

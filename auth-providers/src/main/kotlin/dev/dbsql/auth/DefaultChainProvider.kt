@@ -10,7 +10,8 @@ import dev.dbsql.auth.internal.Sources
  *    `DATABRICKS_AUTH_TYPE=external-browser`), skipped when a profile is requested;
  * 3. a `~/.databrickscfg` profile: [profile], else `DATABRICKS_CONFIG_PROFILE`, else
  *    `[__settings__] default_profile`, else `DEFAULT` (file: `DATABRICKS_CONFIG_FILE` or
- *    `~/.databrickscfg` under [CredentialsContext.homeDir]).
+ *    `~/.databrickscfg` under [CredentialsContext.homeDir]). With a [host] and no profile
+ *    requested, the default profile if it is for [host], else the first profile for [host].
  *
  * A source whose host differs from [host] (when given) is refused, so credentials are never sent to
  * another workspace. See [ChainCredentialsProvider] for how failures are reported and what [close]
@@ -35,7 +36,8 @@ public class DefaultChainProvider(
                 CredentialsFactory.create(found.auth, found.host, context)
             },
             ChainCredentialsProvider.Source("config profile") {
-                val found = Sources.profile(context, profile, null, host)
+                val requested = profile ?: context.env["DATABRICKS_CONFIG_PROFILE"]?.takeIf { it.isNotBlank() }
+                val found = if (host != null && requested == null) Sources.profileForHost(context, null, host) else Sources.profile(context, profile, null, host)
                 CredentialsFactory.create(found.auth, found.host, context)
             },
         ),

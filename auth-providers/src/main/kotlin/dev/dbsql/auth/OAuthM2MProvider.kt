@@ -12,7 +12,10 @@ import java.time.Clock
  * OAuth machine-to-machine (client credentials) for a service principal.
  *
  * The token endpoint comes from the workspace's OIDC discovery document
- * (`<host>/oidc/.well-known/oauth-authorization-server`); tokens are requested with
+ * (`<host>/oidc/.well-known/oauth-authorization-server`). The client secret goes only to a
+ * `token_endpoint` that is https (plain http only on a loopback host) and on the workspace host or
+ * one of [oauthHosts] (`name`, `name:port` or a URL the user trusts); any other endpoint fails with
+ * [CredentialsConfigurationException] before anything is sent. Tokens are requested with
  * `grant_type=client_credentials` and [scopes], the client authenticating with HTTP Basic.
  * Tokens are cached and refreshed as [RefreshPolicy] says: concurrent callers of an expired token
  * share one request, and a stale token is refreshed in the background on the provider's own scope
@@ -29,6 +32,7 @@ public class OAuthM2MProvider(
     httpClient: HttpClient? = null,
     clock: Clock = Clock.systemUTC(),
     refreshPolicy: RefreshPolicy = RefreshPolicy(),
+    oauthHosts: List<String> = emptyList(),
 ) : CredentialsProvider, AutoCloseable {
     init {
         require(clientId.isNotBlank()) { "clientId must not be blank" }
@@ -39,7 +43,7 @@ public class OAuthM2MProvider(
     private val secret = clientSecret
     private val normalizedHost = normalizeHost(host, "OAuth M2M")
     private val resources = ProviderResources("oauth-m2m", httpClient)
-    private val oauth = OAuthHttp(resources.http!!, normalizedHost, clock)
+    private val oauth = OAuthHttp(resources.http!!, normalizedHost, clock, oauthHosts)
     private val cache = TokenCache("oauth-m2m", resources.scope, clock, refreshPolicy) { fetch() }
 
     override val name: String get() = "oauth-m2m"

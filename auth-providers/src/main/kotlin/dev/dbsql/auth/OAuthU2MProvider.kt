@@ -31,6 +31,10 @@ import java.time.Duration
  * the refresh token is refused, the browser login runs again. Concurrent callers share one login or
  * refresh; a stale token is refreshed in the background on the provider's own scope.
  *
+ * The `authorization_endpoint` and `token_endpoint` of the discovery document are used only when
+ * they are https (plain http only on a loopback host) and on the workspace host or one of
+ * [oauthHosts]; otherwise [CredentialsConfigurationException], and the browser is not opened.
+ *
  * Cancelling a caller cancels only its wait; [close] stops a login in progress and background work,
  * and closes the HTTP client only if this provider created it (a [httpClient] passed in is never
  * closed here). [cacheDir] null keeps tokens in memory only.
@@ -46,6 +50,7 @@ public class OAuthU2MProvider(
     private val clock: Clock = Clock.systemUTC(),
     refreshPolicy: RefreshPolicy = RefreshPolicy(),
     private val loginTimeout: Duration = Duration.ofMinutes(5),
+    oauthHosts: List<String> = emptyList(),
 ) : CredentialsProvider, AutoCloseable {
     init {
         require(clientId.isNotBlank()) { "clientId must not be blank" }
@@ -55,7 +60,7 @@ public class OAuthU2MProvider(
 
     private val normalizedHost = normalizeHost(host, "OAuth U2M")
     private val resources = ProviderResources("oauth-u2m", httpClient)
-    private val oauth = OAuthHttp(resources.http!!, normalizedHost, clock)
+    private val oauth = OAuthHttp(resources.http!!, normalizedHost, clock, oauthHosts)
     private val fileCache = cacheDir?.let { TokenFileCache(it, normalizedHost, clientId, scopes) }
     private val cache = TokenCache("oauth-u2m", resources.scope, clock, refreshPolicy) { fetch(it) }
 
@@ -116,8 +121,7 @@ public class OAuthU2MProvider(
     }
 
     private suspend fun login(): IssuedToken {
-        val endpoints = oauth.endpoints()
-        val authorize = endpoints.authorizationEndpoint
+        val authorize = oauth.authorizationEndpoint()
             ?: throw CredentialsException("OIDC discovery at ${oauth.discoveryUrl} has no authorization_endpoint")
         val pkce = Pkce.create()
         val listener = withContext(Dispatchers.IO) { LoopbackListener.start(redirectPort, pkce.state) }

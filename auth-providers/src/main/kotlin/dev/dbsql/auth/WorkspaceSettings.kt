@@ -26,6 +26,11 @@ public data class WorkspaceSettings(
          *    `[__settings__] default_profile`, else `DEFAULT`. `DATABRICKS_WAREHOUSE_ID` wins over
          *    the profile's `warehouse_id`.
          *
+         * With an explicit [host], only credentials for that host are used: the environment when
+         * `DATABRICKS_HOST` is that host or unset, else the requested profile if its host is that
+         * host, else (no profile requested) the default profile or the first profile for that host.
+         * A source bound to another host is refused, its host and [host] named in the error.
+         *
          * Hosts are normalised (`https://` added, trailing `/` removed). Throws
          * [CredentialsNotFoundException] listing each source and why it did not apply.
          */
@@ -34,23 +39,29 @@ public data class WorkspaceSettings(
             homeDir: Path = Path.of(System.getProperty("user.home")),
             profile: String? = null,
             configFile: Path? = null,
+            host: String? = null,
         ): WorkspaceSettings {
             val context = CredentialsContext(env = env, homeDir = homeDir)
             val failures = mutableListOf<Pair<String, Exception>>()
             val profileRequested = profile != null || !env["DATABRICKS_CONFIG_PROFILE"].isNullOrBlank()
             if (!profileRequested) {
                 try {
-                    return Sources.environment(context, null).toSettings()
+                    return Sources.environment(context, host).toSettings()
                 } catch (e: CredentialsException) {
                     failures += "environment variables" to e
                 }
             }
             try {
-                return Sources.profile(context, profile, configFile?.toString(), null).toSettings()
+                val found = if (host != null && !profileRequested) {
+                    Sources.profileForHost(context, configFile?.toString(), host)
+                } else {
+                    Sources.profile(context, profile, configFile?.toString(), host)
+                }
+                return found.toSettings()
             } catch (e: CredentialsException) {
                 failures += "config profile" to e
             }
-            throw notFound("no Databricks workspace is configured", failures)
+            throw notFound(if (host == null) "no Databricks workspace is configured" else "no credentials for $host are configured", failures)
         }
 
         private fun dev.dbsql.auth.internal.ResolvedSource.toSettings() =

@@ -22,7 +22,7 @@ import kotlinx.serialization.json.Json
 import java.time.Clock
 import java.time.Duration
 
-/** The endpoints a workspace advertises in its OIDC discovery document. */
+/** The endpoints a workspace advertises in its OIDC discovery document; [tokenEndpoint] is checked, [authorizationEndpoint] not yet. */
 internal class OidcEndpoints(val tokenEndpoint: String, val authorizationEndpoint: String?)
 
 @Serializable
@@ -61,8 +61,11 @@ internal class OAuthHttp(
     private val http: HttpClient,
     val host: String,
     private val clock: Clock,
+    trustedHosts: Collection<String> = emptyList(),
     private val timeout: Duration = Duration.ofSeconds(30),
 ) {
+    private val policy = EndpointPolicy(host, trustedHosts)
+
     @Volatile
     private var endpoints: OidcEndpoints? = null
 
@@ -78,14 +81,23 @@ internal class OAuthHttp(
         val doc = parse("OIDC discovery at $discoveryUrl", text) { json.decodeFromString(DiscoveryDocument.serializer(), it) }
         val tokenEndpoint = doc.tokenEndpoint?.takeIf { it.isNotBlank() }
             ?: throw CredentialsException("OIDC discovery at $discoveryUrl has no token_endpoint")
-        return OidcEndpoints(tokenEndpoint, doc.authorizationEndpoint).also { endpoints = it }
+        val what = "OIDC discovery at $discoveryUrl"
+        val checkedToken = policy.check("token_endpoint", tokenEndpoint, what)
+        return OidcEndpoints(checkedToken, doc.authorizationEndpoint?.takeIf { it.isNotBlank() }).also { endpoints = it }
     }
+
+    /**
+     * The discovered `authorization_endpoint`, checked like the token endpoint (the browser would
+     * carry the PKCE challenge and the loopback redirect there); null when the document has none.
+     */
+    suspend fun authorizationEndpoint(): String? =
+        endpoints().authorizationEndpoint?.let { policy.check("authorization_endpoint", it, "OIDC discovery at $discoveryUrl") }
 
     /** POSTs [form] to the token endpoint, with HTTP Basic client authentication when [basic] is given. */
     suspend fun requestToken(form: Parameters, basic: Pair<String, String>? = null): IssuedToken {
         val endpoint = endpoints().tokenEndpoint
         val grant = form["grant_type"]
-        val what = "token request ($grant) to $endpoint"
+        val what = "token request ($grant) to ${redactUrl(endpoint)}"
         val sentAt = clock.instant()
         val response = exchange(what) {
             http.submitForm(endpoint, form) {

@@ -59,6 +59,28 @@ internal object Sources {
         return ResolvedSource(host, warehouse, auth, AuthConfig.Profile(profileName, file), what)
     }
 
+    /**
+     * The profile for [explicitHost] when no profile is named: the default profile if its host is
+     * [explicitHost], else the first profile of the file whose host is. None: [ConfigFileException]
+     * naming the host and the hosts the profiles are for.
+     */
+    fun profileForHost(context: CredentialsContext, file: String?, explicitHost: String): ResolvedSource {
+        val host = normalizeHost(explicitHost, "configured host")
+        val path = configPath(context, file)
+        val config = ConfigFile.read(path)
+        fun hostOf(name: String) = runCatching { config.profile(name)["host"]?.let { normalizeHost(it, name) } }.getOrNull()
+        val default = config.defaultProfile()
+        val name = default.takeIf { it in config.profileNames && hostOf(it) == host }
+            ?: config.profileNames.firstOrNull { hostOf(it) == host }
+            ?: throw ConfigFileException(
+                "no profile in $path is for $host" +
+                    config.profileNames.joinToString(", ", prefix = " (", postfix = ")") { "$it: ${hostOf(it) ?: "no usable host"}" }
+                        .takeIf { config.profileNames.isNotEmpty() }.orEmpty() +
+                    "; credentials of another host are not used",
+            )
+        return profile(context, name, file, host)
+    }
+
     fun configPath(context: CredentialsContext, file: String?): Path =
         (file ?: context.env["DATABRICKS_CONFIG_FILE"]?.takeIf { it.isNotBlank() })
             ?.let { expandHome(it, context.homeDir) }

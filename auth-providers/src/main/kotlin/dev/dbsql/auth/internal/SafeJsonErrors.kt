@@ -1,0 +1,53 @@
+package dev.dbsql.auth.internal
+
+import kotlinx.serialization.MissingFieldException
+import kotlinx.serialization.json.JsonArray
+import kotlinx.serialization.json.JsonElement
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.JsonPrimitive
+
+/**
+ * Error text for JSON that could not be read, safe to show: it names the offset or the field (the
+ * path), never a value. The decoder's own messages quote the input (`JSON input: ...`, `had '...'`,
+ * `For input string: "..."`), so only their first line is kept, with every string value of the
+ * input replaced by `***`.
+ */
+@OptIn(kotlinx.serialization.ExperimentalSerializationApi::class)
+internal object SafeJsonErrors {
+    private val PATH = Regex("""at path:? (\$\S*)""")
+    private val OFFSET = Regex("""at offset (-?\d+)""")
+
+    /** `auth.token` for a decoder path `$.auth.token`; null for the root or when there is none. */
+    fun field(e: Throwable): String? =
+        generateSequence(e) { it.cause }.take(5).mapNotNull { PATH.find(it.message.orEmpty())?.groupValues?.get(1) }.firstOrNull()
+            ?.removePrefix("$")?.removePrefix(".")?.takeIf { it.isNotEmpty() }
+
+    /** For text that is not JSON at all: the offset only. */
+    fun syntax(e: Throwable): String =
+        "not valid JSON" + (OFFSET.find(e.message.orEmpty())?.groupValues?.get(1)?.takeIf { it != "-1" }?.let { " (at offset $it)" } ?: "")
+
+    /** For a JSON [tree] that does not fit the expected type. */
+    fun describe(e: Throwable, tree: JsonElement): String {
+        if (e is MissingFieldException) return "missing field(s) ${e.missingFields.joinToString(", ")}"
+        val first = (e.message ?: e.javaClass.simpleName).substringBefore("JSON input").lineSequence().first()
+            .replace(PATH, "").trim().trimEnd('.', ',')
+        return scrub(first, tree)
+    }
+
+    /** [text] with each string value of [tree] (4 characters or more, raw or JSON-escaped) replaced by `***`. */
+    fun scrub(text: String, tree: JsonElement): String {
+        val values = mutableSetOf<String>()
+        fun collect(e: JsonElement) {
+            when (e) {
+                is JsonObject -> e.values.forEach(::collect)
+                is JsonArray -> e.forEach(::collect)
+                is JsonPrimitive -> if (e.content.length >= 4) {
+                    values += e.content
+                    values += e.toString().removeSurrounding("\"")
+                }
+            }
+        }
+        collect(tree)
+        return values.sortedByDescending { it.length }.fold(text) { acc, v -> acc.replace(v, "***") }
+    }
+}
