@@ -35,7 +35,7 @@ public object AuthSerialization {
             throw SerializationException("AuthConfig: ${SafeJsonErrors.syntax(e)}")
         }
         return try {
-            redacting.decodeFromJsonElement(AuthConfig.serializer(), tree)
+            redacting.decodeFromString(AuthConfig.serializer(), json) // the text decoder reports full paths
         } catch (e: IllegalArgumentException) {
             // SerializationException is one; a failed require() in a constructor is one too
             val field = SafeJsonErrors.field(e)

@@ -15,7 +15,10 @@ import dev.dbsql.flow.RecordBatch
 import dev.dbsql.flow.ResultOptions
 import dev.dbsql.flow.executeStreaming
 import dev.dbsql.flow.resumeBatches
+import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.withTimeout
+import kotlin.coroutines.cancellation.CancellationException
 import java.io.OutputStream
 import java.io.PrintStream
 import java.nio.file.Files
@@ -31,7 +34,9 @@ object ExitCode {
     const val AUTH = 3
     const val CANCELED = 4
     const val OTHER = 5
+    const val TIMEOUT = 6
     const val INTERRUPTED = 130
+    const val TERMINATED = 143
 }
 
 /**
@@ -54,12 +59,23 @@ class Cli(
         if (options.help) return ExitCode.OK.also { PrintStream(out, true).println(USAGE) }
         if (options.version) return ExitCode.OK.also { PrintStream(out, true).println("dbsql ${javaClass.`package`?.implementationVersion ?: "0.1.0-SNAPSHOT"}") }
         return try {
-            Target.resolve(options, env, home).use { target -> act(options, target) }
+            Target.resolve(options, env, home).use { target -> bounded(options) { act(options, target) } }
         } catch (e: UsageException) {
             usage(e.message)
+        } catch (e: TimeoutCancellationException) {
+            // thrown by our own withTimeout only; the SDK has cancelled the statement on the server by now
+            err.println("dbsql: timed out after ${options.timeout}; the statement was cancelled")
+            ExitCode.TIMEOUT
+        } catch (e: CancellationException) {
+            throw e // Ctrl-C / SIGTERM: main reports it, with the signal's exit code
         } catch (e: Exception) {
             failure(e)
         }
+    }
+
+    private suspend fun bounded(options: CliOptions, block: suspend () -> Int): Int {
+        val limit = options.timeout ?: return block()
+        return withTimeout(limit) { block() }
     }
 
     private suspend fun act(options: CliOptions, target: Target): Int {

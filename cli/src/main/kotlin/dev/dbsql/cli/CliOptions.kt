@@ -1,6 +1,8 @@
 package dev.dbsql.cli
 
 import java.nio.file.Path
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
 
 /** What to print results as. */
 enum class OutputFormat { TABLE, CSV, JSON, ARROW }
@@ -18,6 +20,7 @@ data class CliOptions(
     val resume: Path? = null,
     val cancel: Path? = null,
     val maxRows: Long? = null,
+    val timeout: Duration? = null,
     val progress: Boolean? = null,
     val help: Boolean = false,
     val version: Boolean = false,
@@ -36,11 +39,15 @@ warehouse (DuckDB) instead.
 Options:
   --local               use the embedded local warehouse even when a workspace is configured
   --profile NAME        use this ~/.databrickscfg profile
-  --host URL            workspace URL (credentials still come from the environment or a profile)
+  --host URL            workspace URL; credentials only from a source for that host: the environment
+                        (DATABRICKS_HOST equal to URL, or unset) or a ~/.databrickscfg profile whose
+                        host is URL. Credentials of another host are never sent to it.
   --warehouse ID        SQL warehouse ID (or an HTTP path /sql/1.0/warehouses/ID)
   --format FMT          table (default), csv, json (one object per line) or arrow (IPC stream)
   --output FILE         write the result to FILE instead of standard output
   --max-rows N          stop after N rows (the server cuts the result: row_limit)
+  --timeout DURATION    give up after DURATION (30s, 5m, 1h 30m, or seconds) and cancel the
+                        statement on the server
   --submit              submit the statement, print its handle (JSON) and exit at once
   --resume FILE         wait for the statement in the handle FILE and print its result
   --cancel FILE         cancel the statement in the handle FILE
@@ -49,7 +56,9 @@ Options:
   --help, --version
 
 Exit codes: 0 success, 1 SQL error, 2 usage error, 3 authentication error,
-            4 statement canceled, 5 other error (connection, server, result), 130 interrupted."""
+            4 statement canceled, 5 other error (connection, server, result), 6 timed out (--timeout),
+            130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM). On 6, 130 and 143 the running
+            statement is cancelled on the server before the process exits."""
 
 /** Parses [args]; throws [UsageException] with a message naming the problem. */
 fun parseArgs(args: Array<String>): CliOptions {
@@ -73,6 +82,7 @@ fun parseArgs(args: Array<String>): CliOptions {
             "--format" -> options.copy(format = parseFormat(v()))
             "--output", "-o" -> options.copy(output = Path.of(v()))
             "--max-rows" -> options.copy(maxRows = v().toLongOrNull()?.takeIf { it > 0 } ?: throw UsageException("--max-rows needs a positive number"))
+            "--timeout" -> options.copy(timeout = parseTimeout(v()))
             "--submit" -> options.copy(submit = true)
             "--resume" -> options.copy(resume = Path.of(v()))
             "--cancel" -> options.copy(cancel = Path.of(v()))
@@ -98,6 +108,14 @@ fun parseArgs(args: Array<String>): CliOptions {
     if (options.submit && options.sql == null) throw UsageException("--submit needs SQL")
     if (options.local && (options.host != null || options.profile != null)) throw UsageException("--local cannot be combined with --host or --profile")
     return options
+}
+
+/** `30s`, `5m`, `1h 30m`, ISO `PT30S`, or a number of seconds; must be positive. */
+internal fun parseTimeout(text: String): Duration {
+    val t = text.trim()
+    val d = t.toLongOrNull()?.seconds ?: Duration.parseOrNull(t)
+    if (d == null || !d.isPositive() || d.isInfinite()) throw UsageException("--timeout needs a positive duration such as 30s, 5m or 1h (got '$t')")
+    return d
 }
 
 private fun parseFormat(text: String): OutputFormat =

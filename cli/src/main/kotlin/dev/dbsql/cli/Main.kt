@@ -1,36 +1,58 @@
 package dev.dbsql.cli
 
-import kotlinx.coroutines.Job
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.async
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeoutOrNull
+import java.util.concurrent.atomic.AtomicReference
 import kotlin.system.exitProcess
 import kotlin.time.Duration.Companion.seconds
 
 /**
- * Entry point. Ctrl-C (SIGINT / SIGTERM) cancels the running work: the SDK then cancels the
- * statement on the server before the process exits (bounded to 10 s).
+ * Entry point. Ctrl-C (SIGINT) and SIGTERM cancel the running work: the SDK then cancels the
+ * statement on the server (bounded) before the process exits with 130 (SIGINT) or 143 (SIGTERM).
+ * A second signal while that runs exits at once.
  */
 fun main(args: Array<String>) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") ?: "error")
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err")
     val code = runBlocking {
         val work = async { Cli(System.out, System.err).run(args) }
-        val hook = Thread {
-            if (work.isActive) {
+        val signal = AtomicReference<String?>(null)
+        val handled = Signals.install(listOf("INT", "TERM")) { name ->
+            if (signal.compareAndSet(null, name)) {
                 work.cancel()
-                runBlocking { withTimeoutOrNull(10.seconds) { (work as Job).join() } }
-                System.err.println("\ndbsql: interrupted; the statement was cancelled")
-                System.err.flush()
+            } else {
+                System.err.println("\ndbsql: interrupted again; exiting without waiting for the cancel")
+                Runtime.getRuntime().halt(exitCodeOf(name))
             }
         }
-        Runtime.getRuntime().addShutdownHook(hook)
+        if (!handled) shutdownHookFallback(work)
         try {
             work.await()
-        } catch (e: kotlinx.coroutines.CancellationException) {
-            ExitCode.INTERRUPTED
+        } catch (e: CancellationException) {
+            System.err.println("\ndbsql: interrupted; the statement was cancelled")
+            exitCodeOf(signal.get())
         }
     }
     System.out.flush()
+    System.err.flush()
     exitProcess(code)
+}
+
+private fun exitCodeOf(signal: String?): Int = if (signal == "TERM") ExitCode.TERMINATED else ExitCode.INTERRUPTED
+
+/** Without signal handlers (a JVM without `sun.misc.Signal`): cancel from a shutdown hook, as well as it goes. */
+private fun shutdownHookFallback(work: Deferred<Int>) {
+    Runtime.getRuntime().addShutdownHook(
+        Thread {
+            if (work.isActive) {
+                work.cancel()
+                runBlocking { withTimeoutOrNull(10.seconds) { work.join() } }
+                System.err.println("\ndbsql: interrupted; the statement was cancelled")
+                System.err.flush()
+            }
+        },
+    )
 }

@@ -32,18 +32,22 @@ class Target(
         /**
          * The workspace given by the options, the environment or a profile; the embedded local
          * warehouse with `--local` or when nothing is configured. A profile asked for but not
-         * usable is an error, never a silent switch to the local warehouse.
+         * usable is an error, never a silent switch to the local warehouse. With `--host`, the
+         * credentials come from a source bound to that host (`DATABRICKS_HOST` equal to it or unset,
+         * or a profile whose host it is); a source bound to another host is an error naming both.
          */
         fun resolve(options: CliOptions, env: Map<String, String>, home: Path): Target {
             if (options.local) return embedded()
             val profileAsked = options.profile != null || !env["DATABRICKS_CONFIG_PROFILE"].isNullOrBlank()
+            // An explicit --host takes part in the resolution: only credentials bound to that host (or
+            // given without any host) are used, never those of DATABRICKS_HOST or another profile.
             val settings = try {
-                WorkspaceSettings.resolve(env = env, homeDir = home, profile = options.profile)
+                WorkspaceSettings.resolve(env = env, homeDir = home, profile = options.profile, host = options.host)
             } catch (e: CredentialsException) {
                 if (profileAsked || options.host != null || options.warehouse != null) throw e
                 return embedded()
             }
-            val host = options.host ?: settings.host
+            val host = settings.host
             val warehouse = options.warehouse ?: settings.warehouseId
                 ?: throw UsageException("no SQL warehouse given: use --warehouse ID or set DATABRICKS_WAREHOUSE_ID (${settings.source})")
             val config = clientConfig {

@@ -5,6 +5,7 @@ import dev.dbsql.warehouse.statements.StatementState
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.string.shouldNotContain
 import java.io.File
 import java.nio.file.Files
 import java.time.Duration
@@ -69,8 +70,27 @@ class CliProcessSpec : FunSpec({
         val (code, _, err) = process.finish()
         code shouldBe ExitCode.INTERRUPTED
         err shouldContain "interrupted"
+        err shouldNotContain "DeferredCoroutine"
+        err shouldNotContain "error:"
         val record = warehouse.admin.statementsWithText(sql).single()
         record.cancelArrived shouldBe true
+    }
+
+    test("SIGTERM cancels the statement on the server and exits 143, as documented") {
+        val sql = "SELECT count(*) FROM range(300001) a, range(300001) b"
+        val process = start(sql)
+        val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60)
+        while (warehouse.admin.statementsWithText(sql).none { it.state == StatementState.RUNNING }) {
+            check(System.nanoTime() < deadline) { "the statement never started running" }
+            Thread.sleep(50)
+        }
+        ProcessBuilder("kill", "-TERM", process.process.pid().toString()).start().waitFor()
+        val (code, _, err) = process.finish()
+        code shouldBe ExitCode.TERMINATED
+        USAGE shouldContain "143 terminated (SIGTERM)"
+        err shouldContain "interrupted"
+        err shouldNotContain "DeferredCoroutine"
+        warehouse.admin.statementsWithText(sql).single().cancelArrived shouldBe true
     }
 
     test("exit codes reach the shell") {

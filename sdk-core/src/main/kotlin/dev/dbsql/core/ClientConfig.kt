@@ -88,16 +88,32 @@ public data class ClientConfig(
             return withScheme.trimEnd('/')
         }
 
+        /**
+         * [host] for messages: user information (`user:pw@`), query and fragment removed, at most 200
+         * characters. Messages never show more of a host than this.
+         */
+        internal fun shownHost(host: String): String {
+            val scheme = if (host.contains("://")) host.substringBefore("://") + "://" else ""
+            val rest = host.substringAfter("://")
+            val authority = rest.takeWhile { it != '/' && it != '?' && it != '#' }
+            val path = rest.substring(authority.length).takeWhile { it != '?' && it != '#' }
+            return (scheme + authority.substringAfterLast('@') + path).take(200)
+        }
+
         private fun validateHost(host: String) {
             if (host.isBlank()) throw ConfigurationException("host", "must not be blank")
+            val shown = shownHost(host.trim())
+            if (host.substringAfter("://").takeWhile { it != '/' && it != '?' && it != '#' }.contains('@')) {
+                throw ConfigurationException("host", "must not contain a user name or password (give credentials in auth), was '$shown'")
+            }
             val uri = try {
                 URI(normalizeHost(host.trim()))
             } catch (e: Exception) {
-                throw ConfigurationException("host", "not a valid URL: '$host'", e)
+                throw ConfigurationException("host", "not a valid URL: '$shown'")
             }
-            val name = uri.host ?: throw ConfigurationException("host", "no host name in '$host'")
+            val name = uri.host ?: throw ConfigurationException("host", "no host name in '$shown'")
             if (!uri.rawPath.isNullOrEmpty() || uri.rawQuery != null || uri.rawFragment != null || uri.rawUserInfo != null) {
-                throw ConfigurationException("host", "must be only scheme, host and port (no path, query or user), was '$host'")
+                throw ConfigurationException("host", "must be only scheme, host and port (no path, query or user), was '$shown'")
             }
             when (uri.scheme?.lowercase()) {
                 "https" -> Unit

@@ -1,5 +1,6 @@
 package dev.dbsql.core
 
+import dev.dbsql.core.internal.InlinePemSerializer
 import kotlinx.serialization.SerialName
 import kotlinx.serialization.Serializable
 import kotlin.time.Duration
@@ -105,9 +106,12 @@ public sealed interface PemSource {
     @SerialName("file")
     public data class File(val path: String) : PemSource
 
-    /** PEM given inline. [toString] shows only its size (it may be a private key). */
-    @Serializable
-    @SerialName("inline")
+    /**
+     * PEM given inline. [toString] shows only its size; text holding a private key is written as
+     * `{"type":"inline","redacted":true}` by default serialization (like inline tokens), in clear
+     * only with `ClientConfig.toJson(includeSecrets = true)`.
+     */
+    @Serializable(with = InlinePemSerializer::class)
     public class Inline(public val pem: String) : PemSource {
         override fun toString(): String = "Inline(${pem.length} chars)"
         override fun equals(other: Any?): Boolean = other is Inline && other.pem == pem

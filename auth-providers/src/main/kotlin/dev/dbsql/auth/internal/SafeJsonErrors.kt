@@ -14,7 +14,7 @@ import kotlinx.serialization.json.JsonPrimitive
  */
 @OptIn(kotlinx.serialization.ExperimentalSerializationApi::class)
 internal object SafeJsonErrors {
-    private val PATH = Regex("""at path:? (\$\S*)""")
+    private val PATH = Regex("""at (?:path|element):? (\$\S*)""")
     private val OFFSET = Regex("""at offset (-?\d+)""")
 
     /** `auth.token` for a decoder path `$.auth.token`; null for the root or when there is none. */
@@ -31,15 +31,20 @@ internal object SafeJsonErrors {
         if (e is MissingFieldException) return "missing field(s) ${e.missingFields.joinToString(", ")}"
         val first = (e.message ?: e.javaClass.simpleName).substringBefore("JSON input").lineSequence().first()
             .replace(PATH, "").trim().trimEnd('.', ',')
+        // these name the unknown discriminator, which is a value too
+        if (first.contains("polymorphic", ignoreCase = true) || first.contains("discriminator", ignoreCase = true)) return "unknown or missing 'type'"
         return scrub(first, tree)
     }
 
-    /** [text] with each string value of [tree] (4 characters or more, raw or JSON-escaped) replaced by `***`. */
+    /**
+     * [text] with each string value of [tree] (4 characters or more, raw or JSON-escaped) replaced
+     * by `***`; the values of `type` keys (class discriminators such as `inline`) are kept.
+     */
     fun scrub(text: String, tree: JsonElement): String {
         val values = mutableSetOf<String>()
         fun collect(e: JsonElement) {
             when (e) {
-                is JsonObject -> e.values.forEach(::collect)
+                is JsonObject -> e.forEach { (key, value) -> if (key != "type" || value !is JsonPrimitive) collect(value) }
                 is JsonArray -> e.forEach(::collect)
                 is JsonPrimitive -> if (e.content.length >= 4) {
                     values += e.content

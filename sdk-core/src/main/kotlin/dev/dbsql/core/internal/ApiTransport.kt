@@ -1,8 +1,10 @@
 package dev.dbsql.core.internal
 
 import dev.dbsql.auth.AccessToken
+import dev.dbsql.auth.CredentialsConfigurationException
 import dev.dbsql.auth.CredentialsProvider
 import dev.dbsql.core.AuthenticationException
+import dev.dbsql.core.ConfigurationException
 import dev.dbsql.core.DatabricksSqlException
 import dev.dbsql.core.RetryStrategy
 import io.ktor.client.HttpClient
@@ -92,6 +94,9 @@ internal class ApiTransport(
         throw e
     } catch (e: DatabricksSqlException) {
         throw e
+    } catch (e: CredentialsConfigurationException) {
+        // e.g. an OAuth endpoint on an untrusted host: nothing was sent; a configuration problem, not a refusal
+        throw ConfigurationException(e.field, e.message.orEmpty().removePrefix("${e.field}: "), e)
     } catch (e: Exception) {
         throw AuthenticationException("could not obtain a token from the '${credentials.name}' credentials provider: ${e.message}", e)
     }

@@ -4,6 +4,7 @@ import dev.dbsql.auth.AuthConfig
 import dev.dbsql.auth.AuthSerialization
 import dev.dbsql.core.ClientConfig
 import dev.dbsql.core.ConfigurationException
+import kotlinx.serialization.MissingFieldException
 import kotlinx.serialization.SerializationException
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonArray
@@ -12,11 +13,13 @@ import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.booleanOrNull
 import kotlinx.serialization.json.contentOrNull
+import kotlinx.serialization.modules.plus
 
 /**
  * JSON form of [ClientConfig]. Inline secrets (`{"type":"inline", ...}` objects under `auth` and
  * `tls.clientKey`) become `{"type":"inline","redacted":true}` unless secrets are asked for.
  */
+@OptIn(kotlinx.serialization.ExperimentalSerializationApi::class)
 internal object ConfigJson {
     private val json = Json {
         encodeDefaults = true
@@ -25,7 +28,7 @@ internal object ConfigJson {
     }
 
     /** Writes inline auth secrets in clear (the auth module's opt-in); for `includeSecrets = true` only. */
-    private val trusted = Json(json) { serializersModule = AuthSerialization.includeSecretsModule }
+    private val trusted = Json(json) { serializersModule = AuthSerialization.includeSecretsModule + includePrivateKeysModule }
 
     fun encode(config: ClientConfig, includeSecrets: Boolean): String {
         val tree = try {
@@ -36,6 +39,7 @@ internal object ConfigJson {
         if (includeSecrets) return tree.toString()
         val out = tree.toMutableMap()
         out["auth"]?.let { out["auth"] = redactInline(it) }
+        // inline PEM holding a private key is already redacted by InlinePemSerializer; clientKey always is
         (out["tls"] as? JsonObject)?.let { tls ->
             out["tls"] = JsonObject(tls.mapValues { (k, v) -> if (k == "clientKey") redactInline(v) else v })
         }
@@ -48,10 +52,12 @@ internal object ConfigJson {
             .getOrDefault(auth::class.simpleName ?: "AuthConfig")
 
     fun decode(text: String): ClientConfig {
+        // Errors name the offset or the field, never a value: the text may hold inline secrets, and
+        // the decoder's own messages quote the input. So no decoder exception is kept as a cause.
         val tree = try {
             json.parseToJsonElement(text)
         } catch (e: SerializationException) {
-            throw ConfigurationException("json", "not valid JSON: ${e.message}", e)
+            throw ConfigurationException("json", SafeJsonErrors.syntax(e))
         }
         findRedacted(tree, "")?.let { path ->
             throw ConfigurationException(
@@ -61,11 +67,14 @@ internal object ConfigJson {
             )
         }
         return try {
-            json.decodeFromJsonElement(ClientConfig.serializer(), tree)
+            // from the text, not the tree: the text decoder reports the full path of a bad value
+            json.decodeFromString(ClientConfig.serializer(), text)
         } catch (e: RuntimeException) {
             // a value rejected by a constructor may arrive wrapped by the decoder
             generateSequence<Throwable>(e) { it.cause }.take(10).filterIsInstance<ConfigurationException>().firstOrNull()?.let { throw it }
-            throw ConfigurationException("json", "not a ClientConfig: ${e.message}", e)
+            if (e is MissingFieldException) throw ConfigurationException(e.missingFields.first(), "missing (a ClientConfig needs ${e.missingFields.joinToString()})")
+            val field = SafeJsonErrors.field(e)
+            throw ConfigurationException(field ?: "json", "not a valid ClientConfig value: ${SafeJsonErrors.describe(e, tree)}")
         }
     }
 

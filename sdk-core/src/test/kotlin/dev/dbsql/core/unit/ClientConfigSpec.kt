@@ -114,7 +114,7 @@ class ClientConfigSpec : FunSpec({
 
     test("invalid JSON and invalid values fail with ConfigurationException") {
         fieldOf { ClientConfig.fromJson("{not json") } shouldBe "json"
-        fieldOf { ClientConfig.fromJson("""{"host":"https://x.com"}""") } shouldBe "json"
+        fieldOf { ClientConfig.fromJson("""{"host":"https://x.com"}""") } shouldBe "warehouseId"
         val bad = valid().copy(auth = AuthConfig.Pat(SecretRef.Env("T"))).toJson().replace("https://example", "http://example")
         fieldOf { ClientConfig.fromJson(bad) } shouldBe "host"
     }
