@@ -15,9 +15,8 @@ import dev.dbsql.flow.RecordBatch
 import dev.dbsql.flow.ResultOptions
 import dev.dbsql.flow.executeStreaming
 import dev.dbsql.flow.resumeBatches
-import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.flow.Flow
-import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withTimeoutOrNull
 import kotlin.coroutines.cancellation.CancellationException
 import java.io.OutputStream
 import java.io.PrintStream
@@ -62,10 +61,6 @@ class Cli(
             Target.resolve(options, env, home).use { target -> bounded(options) { act(options, target) } }
         } catch (e: UsageException) {
             usage(e.message)
-        } catch (e: TimeoutCancellationException) {
-            // thrown by our own withTimeout only; the SDK has cancelled the statement on the server by now
-            err.println("dbsql: timed out after ${options.timeout}; the statement was cancelled")
-            ExitCode.TIMEOUT
         } catch (e: CancellationException) {
             throw e // Ctrl-C / SIGTERM: main reports it, with the signal's exit code
         } catch (e: Exception) {
@@ -73,9 +68,16 @@ class Cli(
         }
     }
 
+    /**
+     * Runs [block] within `--timeout`. When it fires, [block] is cancelled: the SDK cancels the
+     * statement on the server (bounded, in a non-cancellable block) before this returns.
+     */
     private suspend fun bounded(options: CliOptions, block: suspend () -> Int): Int {
         val limit = options.timeout ?: return block()
-        return withTimeout(limit) { block() }
+        return withTimeoutOrNull(limit) { block() } ?: run {
+            err.println("dbsql: timed out after $limit; the statement was cancelled")
+            ExitCode.TIMEOUT
+        }
     }
 
     private suspend fun act(options: CliOptions, target: Target): Int {
