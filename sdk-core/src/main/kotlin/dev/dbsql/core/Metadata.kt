@@ -21,7 +21,6 @@ public class Metadata internal constructor(private val client: DatabricksSqlClie
     public suspend fun catalogs(): StatementResult = run(MetadataSql.catalogs())
 
     /** Schemas of [catalog] (null: all catalogs) whose name matches [schemaPattern]. */
-    @JvmOverloads
     public suspend fun schemas(catalog: String? = null, schemaPattern: String? = null): StatementResult =
         run(MetadataSql.schemas(catalog, schemaPattern))
 
@@ -34,7 +33,6 @@ public class Metadata internal constructor(private val client: DatabricksSqlClie
      * the kept rows are returned by a second statement — an inline `VALUES` table with the same
      * column names and types — whose result streams like any other. The listing statement is closed.
      */
-    @JvmOverloads
     public suspend fun tables(
         catalog: String? = null,
         schemaPattern: String? = null,
@@ -57,7 +55,6 @@ public class Metadata internal constructor(private val client: DatabricksSqlClie
     }
 
     /** Columns of the tables of [catalog] (null: all catalogs) matching the patterns. */
-    @JvmOverloads
     public suspend fun columns(
         catalog: String? = null,
         schemaPattern: String? = null,
