@@ -9,3 +9,13 @@ object TestWarehouses {
     @JvmStatic
     fun withChunkRows(rows: Int): LocalWarehouse = LocalWarehouse.start(WarehouseConfig(chunkRows = rows))
 }
+
+/** A warehouse serving HTTPS with a fresh self-signed certificate (see [tlsCertificate]). */
+object TlsWarehouses {
+    @JvmStatic
+    fun start(certificate: dev.dbsql.warehouse.tls.SelfSignedCertificate): LocalWarehouse =
+        LocalWarehouse.start(WarehouseConfig(tls = certificate.tlsConfig()))
+
+    @JvmStatic
+    fun tlsCertificate(): dev.dbsql.warehouse.tls.SelfSignedCertificate = dev.dbsql.warehouse.tls.SelfSignedCertificate.generate()
+}
