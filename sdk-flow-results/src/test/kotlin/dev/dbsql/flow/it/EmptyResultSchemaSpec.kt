@@ -35,4 +35,4 @@ class EmptyResultSchemaSpec : FunSpec({
             }
         }
     }
-}
+})
