@@ -16,7 +16,7 @@ import dev.dbsql.core.internal.initialResultData
  * tableType, remarks`; columns → `col_name, catalogName, namespace, tableName, columnType,
  * columnSize, decimalDigits, radix, isNullable, remarks, ordinalPosition, isAutoIncrement, isGenerated`.
  */
-public class Metadata internal constructor(private val client: DatabricksSqlClient, private val session: Session?) {
+public class Metadata private constructor(private val client: DatabricksSqlClient, private val session: Session?) {
     /** All catalogs. */
     public suspend fun catalogs(): StatementResult = run(MetadataSql.catalogs())
 
@@ -76,8 +76,12 @@ public class Metadata internal constructor(private val client: DatabricksSqlClie
     private suspend fun run(sql: String, options: ExecuteOptions = ExecuteOptions.DEFAULT): StatementResult =
         if (session != null) session.execute(sql, options = options) else client.execute(sql, options = options)
 
-    private companion object {
-        val JSON_INLINE = ExecuteOptions(
+    internal companion object {
+        /** The listings of [client], in [session] when given. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(client: DatabricksSqlClient, session: Session?): Metadata = Metadata(client, session)
+
+        private val JSON_INLINE = ExecuteOptions(
             disposition = Disposition.INLINE,
             format = ResultFormat.JSON_ARRAY,
             compression = ResultCompression.NONE,

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean
  * [close]. Calls after [close] fail with [SessionNotFoundException]. A session the server no longer
  * knows (expired, deleted) makes calls fail with [SessionNotFoundException].
  */
-public class Session internal constructor(
+public class Session private constructor(
     public val client: DatabricksSqlClient,
     public val sessionId: String,
 ) {
@@ -54,4 +54,10 @@ public class Session internal constructor(
     }
 
     override fun toString(): String = "Session($sessionId, closed=${closed.get()})"
+
+    internal companion object {
+        /** The session [sessionId] of [client]. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(client: DatabricksSqlClient, sessionId: String): Session = Session(client, sessionId)
+    }
 }
