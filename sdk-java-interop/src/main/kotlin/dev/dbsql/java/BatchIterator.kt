@@ -92,8 +92,7 @@ public class BatchIterator private constructor(
 
     /** Cancels the producer, waits for it to stop, and closes every batch not yet handed out. Idempotent. */
     override fun close() {
-        if (state.closed.get()) return
-        cleanable.clean()
+        cleanable.clean() // releases once, also when the client or the Cleaner got there first; then wait for the producer
         try {
             if (!state.stopped.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 log.warn("result producer did not stop within {} s; its batches are freed when it does", STOP_WAIT_SECONDS)
