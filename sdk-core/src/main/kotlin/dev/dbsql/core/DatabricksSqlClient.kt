@@ -41,11 +41,12 @@ import kotlin.coroutines.EmptyCoroutineContext
  * on the server (best effort, bounded to a few seconds, in a non-cancellable block) and confirms
  * its final state before the cancellation completes. Cancelled during the first request of
  * [execute] / [submit], whose answer carries the statement's ID, it first waits (at most 10 s) for
- * that answer; see `docs/scopes.md`.
+ * that answer; see `sdk-core/docs/scopes.md`.
  *
  * **Closing.** [close] is idempotent and returns at once: it fails new calls with
  * [ClientClosedException], cancels calls in flight (they fail with [ClientClosedException]) and
- * closes the HTTP clients as soon as that in-flight work has finished.
+ * closes the HTTP clients as soon as that in-flight work has finished. [closeAndJoin] also waits
+ * for that.
  *
  * @param retryStrategy replaces the default [ExponentialBackoffRetryStrategy] built from [ClientConfig.retry].
  * @throws ConfigurationException when the credentials or TLS material cannot be set up.
@@ -58,26 +59,35 @@ public class DatabricksSqlClient @JvmOverloads constructor(
     retryStrategy: RetryStrategy? = null,
 ) : AutoCloseable {
     private val ownsCredentials = credentials == null
-    internal val credentials: CredentialsProvider = credentials ?: try {
-        CredentialsFactory.create(config.auth, config.baseUrl)
-    } catch (e: Exception) {
-        throw ConfigurationException("auth", "cannot create credentials: ${e.message}", e)
+
+    // The fallible parts come first, before anything that must be released or that joins the
+    // caller's scope: a constructor that throws leaves no connection pool, no credentials provider
+    // and no child job behind.
+    internal val userAgent: String = SdkVersion.userAgent(config.userAgentSuffix)
+    private val tls = TlsMaterial.from(config.tls)
+    internal val retry: RetryStrategy = retryStrategy ?: ExponentialBackoffRetryStrategy(config.retry)
+    internal val apiHttp: HttpClient = HttpClients.build(config, tls, userAgent, forDownloads = false)
+    internal val downloadHttp: HttpClient = closingOnFailure(apiHttp) {
+        HttpClients.build(config, tls, userAgent, forDownloads = true)
+    }
+    internal val credentials: CredentialsProvider = credentials ?: closingOnFailure(apiHttp, downloadHttp) {
+        try {
+            CredentialsFactory.create(config.auth, config.baseUrl)
+        } catch (e: Exception) {
+            throw ConfigurationException("auth", "cannot create credentials: ${e.message}", e)
+        }
     }
 
+    // Nothing below can fail.
     internal val job: CompletableJob = SupervisorJob(scope?.coroutineContext?.get(Job))
     internal val scope: CoroutineScope = CoroutineScope(
         (scope?.coroutineContext ?: Dispatchers.Default) + job + (dispatcher ?: EmptyCoroutineContext) + CoroutineName("dbsql-client"),
     )
-
-    internal val userAgent: String = SdkVersion.userAgent(config.userAgentSuffix)
-    private val tls = TlsMaterial.from(config.tls)
-    internal val apiHttp: HttpClient = HttpClients.build(config, tls, userAgent, forDownloads = false)
-    internal val downloadHttp: HttpClient = HttpClients.build(config, tls, userAgent, forDownloads = true)
-    internal val retry: RetryStrategy = retryStrategy ?: ExponentialBackoffRetryStrategy(config.retry)
     internal val transport = ApiTransport(config.baseUrl, apiHttp, this.credentials, retry)
     internal val statements = StatementRunner(this, config, transport)
     internal val sessions = SessionOps(config, transport)
     private val closed = AtomicBoolean(false)
+    private val released = AtomicBoolean(false)
 
     init {
         job.invokeOnCompletion { releaseResources() }
@@ -92,11 +102,10 @@ public class DatabricksSqlClient @JvmOverloads constructor(
     /**
      * Runs [sql] and returns when it finished. Waits on the server first
      * ([ExecuteOptions.waitTimeout]: a short statement costs one request), then polls with a short,
-     * growing interval (10 ms, ×1.5, at most 1 s).
+     * interval of 2 % of the time the statement has been running, at least 25 ms and at most 1 s.
      *
      * @throws SqlException when the statement failed; [StatementCanceledException] when it was cancelled.
      */
-    @JvmOverloads
     public suspend fun execute(
         sql: String,
         params: StatementParameters = StatementParameters.NONE,
@@ -104,7 +113,6 @@ public class DatabricksSqlClient @JvmOverloads constructor(
     ): StatementResult = inClientScope { statements.execute(sql, params, options, null) }
 
     /** Submits [sql] without waiting (`wait_timeout = 0s`) and returns its handle at once. */
-    @JvmOverloads
     public suspend fun submit(
         sql: String,
         params: StatementParameters = StatementParameters.NONE,
@@ -127,7 +135,6 @@ public class DatabricksSqlClient @JvmOverloads constructor(
      * Opens a server-side session: statements run in it share its catalog, schema and [conf]
      * (e.g. `ansi_mode`, `timezone`) and see each other's `USE` / `SET`. Close it with [Session.close].
      */
-    @JvmOverloads
     public suspend fun openSession(catalog: String? = null, schema: String? = null, conf: Map<String, String> = emptyMap()): Session =
         inClientScope { Session(this@DatabricksSqlClient, sessions.create(catalog, schema, conf)) }
 
@@ -138,8 +145,21 @@ public class DatabricksSqlClient @JvmOverloads constructor(
         job.cancel(CancellationException("DatabricksSqlClient closed"))
     }
 
+    /**
+     * Closes the client like [close] and suspends until its calls and streams have stopped and its
+     * connections and credentials are released. Cancelling the caller stops the waiting, not the closing.
+     */
+    public suspend fun closeAndJoin() {
+        close()
+        job.join()
+        releaseResources()
+        apiHttp.coroutineContext[Job]?.join()
+        downloadHttp.coroutineContext[Job]?.join()
+    }
+
     private fun releaseResources() {
         closed.set(true)
+        if (!released.compareAndSet(false, true)) return
         apiHttp.close()
         downloadHttp.close()
         if (ownsCredentials) (credentials as? AutoCloseable)?.let { runCatching { it.close() } }
@@ -162,6 +182,13 @@ public class DatabricksSqlClient @JvmOverloads constructor(
             withContext(NonCancellable) { child.cancelAndJoin() }
             throw e
         }
+    }
+
+    private inline fun <T> closingOnFailure(vararg built: AutoCloseable, create: () -> T): T = try {
+        create()
+    } catch (e: Throwable) {
+        built.forEach { runCatching { it.close() } }
+        throw e
     }
 
     override fun toString(): String = "DatabricksSqlClient(${config.baseUrl}, warehouse=${config.warehouseId}, closed=$isClosed)"

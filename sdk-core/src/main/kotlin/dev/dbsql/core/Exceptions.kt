@@ -1,6 +1,8 @@
 package dev.dbsql.core
 
 import kotlin.time.Duration
+import kotlin.time.toJavaDuration
+import kotlin.time.toKotlinDuration
 
 /**
  * The root of everything the SDK throws (unchecked). Catch this to catch all SDK failures.
@@ -16,7 +18,8 @@ import kotlin.time.Duration
  * @property retryable whether repeating the *same request* is safe and may succeed. An execute
  *   whose request may have reached the server is never retryable (it could run twice), even when
  *   the failure itself is transient.
- * @property retryAfter the wait the server asked for (`Retry-After`), when it sent one.
+ * @property retryAfter the wait the server asked for (`Retry-After`), when it sent one (Kotlin;
+ *   Java reads it as a `java.time.Duration` with `getRetryAfter()`, see [javaRetryAfter]).
  * @property attempts how many times the request was sent before this failure was thrown
  *   (more than 1 when the SDK retried).
  */
@@ -28,8 +31,24 @@ public abstract class DatabricksSqlException(
     public val sqlState: String? = null,
     public val errorCode: String? = null,
     public val retryable: Boolean = false,
-    public val retryAfter: Duration? = null,
+    @get:JvmSynthetic public val retryAfter: Duration? = null,
 ) : RuntimeException(message, cause) {
+    /** For Java subclasses: like the primary constructor, with a `java.time.Duration` [retryAfter]. */
+    protected constructor(
+        message: String,
+        cause: Throwable?,
+        statementId: String?,
+        httpStatus: Int?,
+        sqlState: String?,
+        errorCode: String?,
+        retryable: Boolean,
+        retryAfter: java.time.Duration?,
+    ) : this(message, cause, statementId, httpStatus, sqlState, errorCode, retryable, retryAfter?.toKotlinDuration())
+
+    /** [retryAfter] as a `java.time.Duration` (null when the server sent no `Retry-After`); Java: `getRetryAfter()`. */
+    @get:JvmName("getRetryAfter")
+    public val javaRetryAfter: java.time.Duration? get() = retryAfter?.toJavaDuration()
+
     private val baseMessage: String = message
 
     public var attempts: Int = 1
@@ -56,7 +75,18 @@ public abstract class TransientDatabricksSqlException(
     errorCode: String? = null,
     retryable: Boolean = true,
     retryAfter: Duration? = null,
-) : DatabricksSqlException(message, cause, statementId, httpStatus, null, errorCode, retryable, retryAfter)
+) : DatabricksSqlException(message, cause, statementId, httpStatus, null, errorCode, retryable, retryAfter) {
+    /** For Java subclasses: like the primary constructor, with a `java.time.Duration` [retryAfter]. */
+    protected constructor(
+        message: String,
+        cause: Throwable?,
+        statementId: String?,
+        httpStatus: Int?,
+        errorCode: String?,
+        retryable: Boolean,
+        retryAfter: java.time.Duration?,
+    ) : this(message, cause, statementId, httpStatus, errorCode, retryable, retryAfter?.toKotlinDuration())
+}
 
 /** A failure that will happen again if the same operation is repeated unchanged. */
 public abstract class NonTransientDatabricksSqlException(
@@ -75,7 +105,11 @@ public open class RateLimitedException(
     errorCode: String? = null,
     retryAfter: Duration? = null,
     retryable: Boolean = true,
-) : TransientDatabricksSqlException(message, null, statementId, 429, errorCode, retryable, retryAfter)
+) : TransientDatabricksSqlException(message, null, statementId, 429, errorCode, retryable, retryAfter) {
+    /** For Java: like the primary constructor, with a `java.time.Duration` [retryAfter] (null: none). */
+    public constructor(message: String, statementId: String?, errorCode: String?, retryAfter: java.time.Duration?, retryable: Boolean) :
+        this(message, statementId, errorCode, retryAfter?.toKotlinDuration(), retryable)
+}
 
 /** HTTP 502 / 503 / 504: the service or a gateway is unavailable for now; see [retryAfter]. */
 public open class ServiceUnavailableException(
@@ -85,7 +119,17 @@ public open class ServiceUnavailableException(
     errorCode: String? = null,
     retryAfter: Duration? = null,
     retryable: Boolean = true,
-) : TransientDatabricksSqlException(message, null, statementId, httpStatus, errorCode, retryable, retryAfter)
+) : TransientDatabricksSqlException(message, null, statementId, httpStatus, errorCode, retryable, retryAfter) {
+    /** For Java: like the primary constructor, with a `java.time.Duration` [retryAfter] (null: none). */
+    public constructor(
+        message: String,
+        httpStatus: Int,
+        statementId: String?,
+        errorCode: String?,
+        retryAfter: java.time.Duration?,
+        retryable: Boolean,
+    ) : this(message, httpStatus, statementId, errorCode, retryAfter?.toKotlinDuration(), retryable)
+}
 
 /** The network failed: connection refused or reset, a timeout, a truncated response. */
 public open class ConnectionException(

@@ -16,12 +16,11 @@ import dev.dbsql.core.internal.initialResultData
  * tableType, remarks`; columns → `col_name, catalogName, namespace, tableName, columnType,
  * columnSize, decimalDigits, radix, isNullable, remarks, ordinalPosition, isAutoIncrement, isGenerated`.
  */
-public class Metadata internal constructor(private val client: DatabricksSqlClient, private val session: Session?) {
+public class Metadata private constructor(private val client: DatabricksSqlClient, private val session: Session?) {
     /** All catalogs. */
     public suspend fun catalogs(): StatementResult = run(MetadataSql.catalogs())
 
     /** Schemas of [catalog] (null: all catalogs) whose name matches [schemaPattern]. */
-    @JvmOverloads
     public suspend fun schemas(catalog: String? = null, schemaPattern: String? = null): StatementResult =
         run(MetadataSql.schemas(catalog, schemaPattern))
 
@@ -34,7 +33,6 @@ public class Metadata internal constructor(private val client: DatabricksSqlClie
      * the kept rows are returned by a second statement — an inline `VALUES` table with the same
      * column names and types — whose result streams like any other. The listing statement is closed.
      */
-    @JvmOverloads
     public suspend fun tables(
         catalog: String? = null,
         schemaPattern: String? = null,
@@ -57,7 +55,6 @@ public class Metadata internal constructor(private val client: DatabricksSqlClie
     }
 
     /** Columns of the tables of [catalog] (null: all catalogs) matching the patterns. */
-    @JvmOverloads
     public suspend fun columns(
         catalog: String? = null,
         schemaPattern: String? = null,
@@ -79,8 +76,12 @@ public class Metadata internal constructor(private val client: DatabricksSqlClie
     private suspend fun run(sql: String, options: ExecuteOptions = ExecuteOptions.DEFAULT): StatementResult =
         if (session != null) session.execute(sql, options = options) else client.execute(sql, options = options)
 
-    private companion object {
-        val JSON_INLINE = ExecuteOptions(
+    internal companion object {
+        /** The listings of [client], in [session] when given. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(client: DatabricksSqlClient, session: Session?): Metadata = Metadata(client, session)
+
+        private val JSON_INLINE = ExecuteOptions(
             disposition = Disposition.INLINE,
             format = ResultFormat.JSON_ARRAY,
             compression = ResultCompression.NONE,

@@ -8,17 +8,16 @@ import java.util.concurrent.atomic.AtomicBoolean
  *
  * Thread-safe, but the server runs a session's statements one after another. Belongs to its
  * client: closing the client does not delete the session on the server (it expires there); call
- * [close]. Calls after [close] fail with [IllegalStateException]. A session the server no longer
+ * [close]. Calls after [close] fail with [SessionNotFoundException]. A session the server no longer
  * knows (expired, deleted) makes calls fail with [SessionNotFoundException].
  */
-public class Session internal constructor(
+public class Session private constructor(
     public val client: DatabricksSqlClient,
     public val sessionId: String,
 ) {
     private val closed = AtomicBoolean(false)
 
     /** Like [DatabricksSqlClient.execute], inside this session. */
-    @JvmOverloads
     public suspend fun execute(
         sql: String,
         params: StatementParameters = StatementParameters.NONE,
@@ -29,7 +28,6 @@ public class Session internal constructor(
     }
 
     /** Like [DatabricksSqlClient.submit], inside this session. */
-    @JvmOverloads
     public suspend fun submit(
         sql: String,
         params: StatementParameters = StatementParameters.NONE,
@@ -51,7 +49,15 @@ public class Session internal constructor(
         client.inClientScope { client.sessions.delete(sessionId) }
     }
 
-    private fun checkOpen() = check(!closed.get()) { "session $sessionId is closed" }
+    private fun checkOpen() {
+        if (closed.get()) throw SessionNotFoundException("session $sessionId is closed", sessionId)
+    }
 
     override fun toString(): String = "Session($sessionId, closed=${closed.get()})"
+
+    internal companion object {
+        /** The session [sessionId] of [client]. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(client: DatabricksSqlClient, sessionId: String): Session = Session(client, sessionId)
+    }
 }

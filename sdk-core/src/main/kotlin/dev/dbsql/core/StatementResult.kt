@@ -10,7 +10,7 @@ import dev.dbsql.core.internal.ResultData
  * Holds no connection or buffer: dropping it releases nothing. The server keeps the result for
  * about an hour after success unless [close] releases it earlier. Immutable; thread-safe.
  */
-public class StatementResult internal constructor(
+public class StatementResult private constructor(
     public val statementId: String,
     public val handle: StatementHandle,
     public val manifest: ResultManifest,
@@ -27,4 +27,17 @@ public class StatementResult internal constructor(
     override fun toString(): String =
         "StatementResult(statementId=$statementId, state=$state, format=${manifest.format}, rows=${manifest.totalRowCount}, " +
             "chunks=${manifest.totalChunkCount}, compression=${manifest.compression}, truncated=${manifest.truncated})"
+
+    internal companion object {
+        /** A finished statement's result. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(
+            statementId: String,
+            handle: StatementHandle,
+            manifest: ResultManifest,
+            client: DatabricksSqlClient,
+            state: StatementState,
+            initialData: ResultData?,
+        ): StatementResult = StatementResult(statementId, handle, manifest, client, state, initialData)
+    }
 }

@@ -24,11 +24,11 @@ import java.util.concurrent.atomic.AtomicBoolean
  * @property chunkIndex the result chunk this batch came from (`manifest.chunks[i].chunk_index`).
  * @property rowOffset the position of this batch's first row in the whole result.
  */
-public class RecordBatch internal constructor(
+public class RecordBatch private constructor(
     root: VectorSchemaRoot,
     public val chunkIndex: Int,
     public val rowOffset: Long,
-    private val onClose: (() -> Unit)? = null,
+    private val onClose: (() -> Unit)?,
 ) : AutoCloseable {
     private val vectors: VectorSchemaRoot = root
     private val closed = AtomicBoolean(false)
@@ -62,12 +62,23 @@ public class RecordBatch internal constructor(
     /** The column called [name]; throws [NoSuchElementException] when there is none. */
     public fun vector(name: String): FieldVector = vector(columnIndex(name))
 
-    /** The column called [name], cast to the vector class you expect (e.g. `BigIntVector`). */
-    public inline fun <reified V : FieldVector> column(name: String): V {
+    /**
+     * The column called [name], cast to the vector class you expect (Kotlin: `column<BigIntVector>("id")`).
+     * Throws [ClassCastException] naming both classes when the column is of another class.
+     */
+    @JvmSynthetic
+    public inline fun <reified V : FieldVector> column(name: String): V = column(name, V::class.java)
+
+    /**
+     * The column called [name] as [type] (Java: `batch.column("id", BigIntVector.class)`).
+     * Throws [ClassCastException] naming both classes when the column is of another class.
+     */
+    public fun <V : FieldVector> column(name: String, type: Class<V>): V {
         val v = vector(name)
-        return v as? V ?: throw ClassCastException(
-            "column '$name' is a ${v.javaClass.simpleName}, not a ${V::class.java.simpleName}",
-        )
+        if (!type.isInstance(v)) {
+            throw ClassCastException("column '$name' is a ${v.javaClass.simpleName}, not a ${type.simpleName}")
+        }
+        return type.cast(v)
     }
 
     /** The 0-based index of the column called [name] (the first one, when names repeat). */
@@ -101,5 +112,12 @@ public class RecordBatch internal constructor(
     internal fun checkOpen(): RecordBatch {
         check(!closed.get()) { "RecordBatch of chunk $chunkIndex is closed" }
         return this
+    }
+
+    internal companion object {
+        /** A batch over [root], which it then owns; [onClose] runs once when it is closed. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(root: VectorSchemaRoot, chunkIndex: Int, rowOffset: Long, onClose: (() -> Unit)? = null): RecordBatch =
+            RecordBatch(root, chunkIndex, rowOffset, onClose)
     }
 }

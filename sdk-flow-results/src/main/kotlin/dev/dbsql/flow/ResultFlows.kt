@@ -54,6 +54,9 @@ import kotlin.time.Duration.Companion.seconds
  * without passing them on (`filter`, `takeWhile`, `first { … }`) must close what it drops, e.g.
  * `transformWhile { b -> if (keep(b)) { emit(b); true } else { b.close(); false } }`.
  *
+ * **Schema.** A result (or chunk range) without rows yields one batch of zero rows whose schema
+ * is the manifest's columns as Arrow types, so that every collection sees the schema.
+ *
  * **Completeness.** A result the server marked `truncated`, or whose rows do not match the
  * manifest (per chunk and in total), fails with [IncompleteResultException] unless
  * [ResultOptions.allowTruncated]. Downloads are retried; past the budget a chunk fails with
@@ -66,6 +69,8 @@ public fun StatementResult.batches(options: ResultOptions = ResultOptions()): Fl
     val result = this@batches
     val plan = ResultPlanner.plan(result, options)
     if (plan == null) {
+        // No chunk to read: one batch of no rows still gives the collector the result's schema.
+        emit(RecordBatch(ResultPlanner.emptyRoot(result.manifest, options.allocator ?: DefaultAllocator.root), options.startChunk, 0))
         options.onProgress?.invoke(ResultProgress(statementId, options.startChunk, options.startChunk, 0))
         return@flow
     }

@@ -21,7 +21,7 @@ import java.time.ZoneOffset
  * column read with [getLong], a LONG with [getBigDecimal]) and throw [ClassCastException] otherwise.
  * Values are the same whichever wire format the result came in; see [getObject] for the mapping.
  */
-public class Row internal constructor(private val batch: RecordBatch, public val index: Int) {
+public class Row private constructor(private val batch: RecordBatch, public val index: Int) {
 
     /** The value of column [column] as a plain JVM value (see [getObject] by name). */
     public fun getObject(column: Int): Any? = ArrowValues.read(batch.checkOpen().vector(column), index)
@@ -134,5 +134,11 @@ public class Row internal constructor(private val batch: RecordBatch, public val
             "column ${batch.schema.fields[column].name} (${batch.schema.fields[column].type}) " +
                 "holds a ${value.javaClass.simpleName}, which cannot be read as $target",
         )
+    }
+
+    internal companion object {
+        /** A view of row [index] of [batch]. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(batch: RecordBatch, index: Int): Row = Row(batch, index)
     }
 }

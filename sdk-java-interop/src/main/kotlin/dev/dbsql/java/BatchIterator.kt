@@ -3,18 +3,12 @@ package dev.dbsql.java
 import dev.dbsql.core.ClientClosedException
 import dev.dbsql.flow.RecordBatch
 import dev.dbsql.java.internal.Bridge
+import dev.dbsql.java.internal.ProducerState
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.CoroutineStart
-import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.Flow
-import kotlinx.coroutines.launch
-import kotlinx.coroutines.sync.Semaphore
 import org.slf4j.LoggerFactory
-import java.util.concurrent.CountDownLatch
-import java.util.concurrent.LinkedBlockingQueue
+import java.lang.ref.Cleaner
 import java.util.concurrent.TimeUnit
-import java.util.concurrent.atomic.AtomicBoolean
-import java.util.concurrent.atomic.AtomicReference
 
 /**
  * A blocking iterator over the batches of a result, and [AutoCloseable]:
@@ -29,16 +23,22 @@ import java.util.concurrent.atomic.AtomicReference
  * }
  * ```
  *
- * **Producer.** The first [hasNext] starts a producer coroutine (in the client's scope, on its
- * executor) that reads the stream and holds at most `ReadOptions.bufferedBatches` batches ready;
- * it pauses when they are not taken. [hasNext] blocks until a batch is ready or the stream ends.
- * Do not call it on a thread of an executor given to `DbsqlClient.create`: the producer may need
- * that thread (the default pools are safe).
+ * **Producer.** The first [hasNext] starts a producer coroutine (in the client's scope, on the
+ * SDK's own `dbsql-java-work` threads, which never run caller code) that reads the stream and
+ * holds at most `ReadOptions.bufferedBatches` batches ready; it pauses when they are not taken.
+ * [hasNext] blocks until a batch is ready or the stream ends; it may be called on any thread,
+ * including a dependent stage of one of the client's futures or a thread of the executor given
+ * to `DbsqlClient.create`.
  *
  * **Ownership.** The caller owns every batch [next] returns and must close it. Batches still
  * buffered belong to the iterator: [close] cancels the producer, waits for it to stop, then closes
  * every buffered batch — after it returns this iterator holds no buffer. Closing twice is a no-op.
- * An iterator that was never consumed sends nothing to the server.
+ * An iterator that was never consumed sends nothing to the server. Closing the client closes its
+ * open iterators; an iterator dropped without [close] is freed once the garbage collector finds
+ * it unreachable (a `java.lang.ref.Cleaner`) — close it anyway, that is sooner.
+ *
+ * **Schema.** Every result yields at least one batch: an empty one has zero rows and the
+ * result's schema.
  *
  * **Errors.** A stream failure is thrown by [hasNext] (and [next]) as the SDK's unchecked
  * exception (`DatabricksSqlException` and subclasses), again on every later call. Interrupting a
@@ -46,72 +46,36 @@ import java.util.concurrent.atomic.AtomicReference
  *
  * **Threads.** [hasNext] and [next] are for one thread at a time; [close] may come from any thread.
  */
-public class BatchIterator internal constructor(
-    flow: Flow<RecordBatch>,
+public class BatchIterator private constructor(
+    private val state: ProducerState,
     private val bridge: Bridge,
-    capacity: Int,
 ) : Iterator<RecordBatch>, AutoCloseable {
-    private val queue = LinkedBlockingQueue<Any>()
-    private val permits = Semaphore(capacity)
-    private val closed = AtomicBoolean(false)
-    private val ready = AtomicReference<RecordBatch?>(null)
-    private val stopped = CountDownLatch(1)
-
-    @Volatile
-    private var failure: Throwable? = null
-    private var end: End? = null
-
-    private class End(val cause: Throwable?)
-
-    private val producer: Job = bridge.scope.launch(start = CoroutineStart.LAZY) {
-        try {
-            flow.collect { batch ->
-                try {
-                    permits.acquire()
-                } catch (e: Throwable) {
-                    batch.close()
-                    throw e
-                }
-                queue.put(batch)
-            }
-        } catch (e: CancellationException) {
-            throw e
-        } catch (e: Throwable) {
-            failure = e
-        }
-    }
-
-    init {
-        producer.invokeOnCompletion { cause ->
-            queue.put(End(failure ?: cause))
-            if (closed.get()) drain()
-            stopped.countDown()
-        }
-    }
+    private val cleanable: Cleaner.Cleanable = bridge.streams.register(this, state)
+    private var end: ProducerState.End? = null
 
     /**
      * True when another batch is ready; blocks until one is or the stream ends.
      * @throws dev.dbsql.core.DatabricksSqlException when the stream failed.
      */
     override fun hasNext(): Boolean {
-        if (ready.get() != null) return true
-        if (closed.get() || end != null) return finish()
-        producer.start()
+        if (state.ready.get() != null) return true
+        if (state.closed.get() || end != null) return finish()
+        state.producer.start()
         val item = try {
-            queue.take()
+            state.queue.take()
         } catch (e: InterruptedException) {
             close()
             Thread.currentThread().interrupt()
             throw CancellationException("interrupted while waiting for the next batch").apply { initCause(e) }
         }
-        if (item is End) {
+        if (item is ProducerState.End) {
             end = item
             return finish()
         }
-        permits.release()
-        ready.set(item as RecordBatch)
-        if (closed.get()) {
-            ready.getAndSet(null)?.close()
+        state.permits.release()
+        state.ready.set(item as RecordBatch)
+        if (state.closed.get()) {
+            state.ready.getAndSet(null)?.close()
             return false
         }
         return true
@@ -123,26 +87,27 @@ public class BatchIterator internal constructor(
      */
     override fun next(): RecordBatch {
         if (!hasNext()) throw NoSuchElementException("the result has no more batches")
-        return ready.getAndSet(null) ?: throw NoSuchElementException("the iterator was closed")
+        return state.ready.getAndSet(null) ?: throw NoSuchElementException("the iterator was closed")
     }
 
     /** Cancels the producer, waits for it to stop, and closes every batch not yet handed out. Idempotent. */
     override fun close() {
-        if (!closed.compareAndSet(false, true)) return
-        producer.cancel()
+        cleanable.clean() // releases once, also when the client or the Cleaner got there first; then wait for the producer
         try {
-            if (!stopped.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            if (!state.stopped.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 log.warn("result producer did not stop within {} s; its batches are freed when it does", STOP_WAIT_SECONDS)
             }
         } catch (e: InterruptedException) {
             Thread.currentThread().interrupt()
         }
-        ready.getAndSet(null)?.close()
-        drain()
+        state.drain()
     }
 
     private fun finish(): Boolean {
-        if (closed.get()) return false
+        if (state.closed.get()) {
+            if (state.closedByClient) throw ClientClosedException("the DbsqlClient was closed while the result was read")
+            return false
+        }
         val cause = end?.cause ?: return false
         if (cause is CancellationException && bridge.isClosed) {
             throw ClientClosedException("the DbsqlClient was closed while the result was read")
@@ -150,18 +115,17 @@ public class BatchIterator internal constructor(
         throw cause
     }
 
-    private fun drain() {
-        while (true) {
-            val item = queue.poll() ?: return
-            if (item is RecordBatch) item.close()
-        }
-    }
+    override fun toString(): String =
+        "BatchIterator(closed=${state.closed.get()}, buffered=${state.queue.count { it is RecordBatch }})"
 
-    override fun toString(): String = "BatchIterator(closed=${closed.get()}, buffered=${queue.count { it is RecordBatch }})"
-
-    private companion object {
+    internal companion object {
         /** Bounds [close]: the producer's own cleanup (e.g. cancelling a statement) is bounded to 10 s. */
         private const val STOP_WAIT_SECONDS = 15L
-        val log = LoggerFactory.getLogger(BatchIterator::class.java)
+        private val log = LoggerFactory.getLogger(BatchIterator::class.java)
+
+        /** An iterator over [flow] holding at most [capacity] batches ready. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(flow: Flow<RecordBatch>, bridge: Bridge, capacity: Int): BatchIterator =
+            BatchIterator(ProducerState(flow, bridge, capacity), bridge)
     }
 }

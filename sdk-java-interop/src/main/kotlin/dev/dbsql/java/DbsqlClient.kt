@@ -9,10 +9,7 @@ import dev.dbsql.flow.executeStreaming
 import dev.dbsql.flow.readPartition
 import dev.dbsql.flow.resumeBatches
 import dev.dbsql.java.internal.Bridge
-import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineStart
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.asCoroutineDispatcher
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.Executor
 
@@ -35,11 +32,15 @@ import java.util.concurrent.Executor
  * and a coroutine scope in which every future and every iterator producer runs. Create one per
  * warehouse and share it: it is thread-safe. [close] closes both.
  *
- * **Threads.** Without an [Executor] the client's own work runs on the coroutines library's
- * `Default` pool, and futures complete (their dependent stages run) on its elastic I/O pool, so a
- * `thenApply` may block, e.g. to read a [BatchIterator]. With an executor given to [create],
- * everything runs there: do not block its threads on the client's results. The SDK never blocks
- * one of its threads and never shuts the executor down.
+ * **Threads.** The client's work — HTTP calls, polling, the producers of every [BatchIterator],
+ * downloads — runs on threads the SDK owns and on which no caller code ever runs. Futures
+ * complete on the [Executor] given to [create], else on the SDK's own elastic pool
+ * (`dbsql-java-complete-N`, daemon threads that start as needed and stop after a minute idle);
+ * never on the coroutines library's `Default` or `IO` pools that the producers and ktor need. So
+ * a dependent stage (`thenApply`, `thenAccept`, …) may block, e.g. to read a [BatchIterator]
+ * or `rows()` or to `join()` another call of this client: it holds a completion thread, never one
+ * the result it waits for needs. A stage added after its future completed runs on the thread
+ * that added it, as always with `CompletableFuture`. The SDK never shuts the caller's executor down.
  *
  * **Failures.** A future fails with the SDK's unchecked exception (rooted at
  * `DatabricksSqlException`); `get()` wraps it in an `ExecutionException` whose cause is that
@@ -148,34 +149,45 @@ public class DbsqlClient private constructor(private val bridge: Bridge) : AutoC
         ResultStream(bridge, bridge.client.readPartition(partition, readOptions.resultOptions), readOptions)
 
     /**
-     * Closes the client at once: new calls fail with `ClientClosedException`, calls and streams in
-     * flight fail with it, and the connections are released when they have stopped. Open iterators
-     * still need their own `close()` to free the batches they hold. Idempotent.
+     * Closes the client at once without waiting: new calls fail with `ClientClosedException`,
+     * calls and streams in flight fail with it, open iterators are closed (their buffered batches
+     * freed; batches already taken stay the caller's to close), and the connections are released
+     * when the work in flight has stopped ([closeAsync] tells when). Idempotent.
      */
     override fun close() {
         bridge.close()
+    }
+
+    /**
+     * Closes the client like [close] and returns a future that completes (with null, on the
+     * completion executor) once every call and iterator producer has stopped and the
+     * connections, credentials and buffered batches are released. Idempotent.
+     */
+    public fun closeAsync(): CompletableFuture<Void?> {
+        bridge.close()
+        return bridge.whenClosed()
     }
 
     override fun toString(): String = "DbsqlClient(${bridge.client})"
 
     public companion object {
         /**
-         * A client for [config], running on the coroutines library's shared pools (see the class documentation).
+         * A client for [config] whose futures complete on the SDK's own elastic completion pool
+         * (see the class documentation). A failure leaves nothing running.
          * @throws dev.dbsql.core.ConfigurationException when the credentials or TLS material cannot be set up.
          */
         @JvmStatic
         public fun create(config: DbsqlClientConfig): DbsqlClient = create(config, null)
 
         /**
-         * A client for [config] whose calls run, and whose futures complete, on [executor]
-         * (null: the shared pools). The executor is never shut down by the SDK.
+         * A client for [config] whose futures complete on [executor] (null: the SDK's completion
+         * pool): dependent stages and `Publisher` subscribers run there. The client's own work runs
+         * on SDK threads, never on [executor], so blocking its threads cannot stall a result. The
+         * executor is never shut down by the SDK.
          * @throws dev.dbsql.core.ConfigurationException when the credentials or TLS material cannot be set up.
          */
         @JvmStatic
-        public fun create(config: DbsqlClientConfig, executor: Executor?): DbsqlClient {
-            val dispatcher: CoroutineDispatcher? = executor?.asCoroutineDispatcher()
-            val client = DatabricksSqlClient(config.clientConfig, dispatcher = dispatcher)
-            return DbsqlClient(Bridge(client, dispatcher ?: Dispatchers.IO))
-        }
+        public fun create(config: DbsqlClientConfig, executor: Executor?): DbsqlClient =
+            DbsqlClient(Bridge(DatabricksSqlClient(config.clientConfig, credentials = config.credentials), executor))
     }
 }

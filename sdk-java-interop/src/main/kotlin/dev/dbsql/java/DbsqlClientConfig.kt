@@ -2,8 +2,11 @@ package dev.dbsql.java
 
 import dev.dbsql.auth.AccessToken
 import dev.dbsql.auth.AuthConfig
+import dev.dbsql.auth.CredentialsException
+import dev.dbsql.auth.CredentialsProvider
 import dev.dbsql.auth.SecretRef
 import dev.dbsql.auth.WorkspaceSettings
+import dev.dbsql.core.AuthenticationException
 import dev.dbsql.core.ClientConfig
 import dev.dbsql.core.ClientConfigBuilder
 import dev.dbsql.core.PemSource
@@ -34,6 +37,8 @@ import kotlin.time.toKotlinDuration
 public class DbsqlClientConfig private constructor(
     /** The core configuration this wraps (Kotlin callers). */
     @get:JvmSynthetic public val clientConfig: ClientConfig,
+    /** The caller's credentials provider set with [Builder.credentials], if any (Kotlin callers). */
+    @get:JvmSynthetic public val credentials: CredentialsProvider? = null,
 ) {
     /** The workspace URL as configured. */
     @get:JvmName("host")
@@ -51,7 +56,8 @@ public class DbsqlClientConfig private constructor(
 
     override fun toString(): String = clientConfig.toString()
 
-    override fun equals(other: Any?): Boolean = other is DbsqlClientConfig && other.clientConfig == clientConfig
+    override fun equals(other: Any?): Boolean =
+        other is DbsqlClientConfig && other.clientConfig == clientConfig && other.credentials === credentials
 
     override fun hashCode(): Int = clientConfig.hashCode()
 
@@ -65,14 +71,24 @@ public class DbsqlClientConfig private constructor(
          * profile (see `WorkspaceSettings.resolve`): host, warehouse (when named there) and a
          * credentials *reference* (no secret is copied into the config).
          *
-         * @throws dev.dbsql.auth.CredentialsNotFoundException listing each source tried and why it did not apply.
+         * @throws dev.dbsql.core.AuthenticationException listing each source tried and why it did
+         *   not apply (its cause is the auth module's `CredentialsException`).
          */
         @JvmStatic
-        public fun fromEnvironment(): Builder = Builder().settings(WorkspaceSettings.resolve())
+        public fun fromEnvironment(): Builder = Builder().settings(resolving { WorkspaceSettings.resolve() })
 
-        /** Like [fromEnvironment], from the config-file profile [profile]. */
+        /**
+         * Like [fromEnvironment], from the config-file profile [profile].
+         * @throws dev.dbsql.core.AuthenticationException when the profile is missing or unreadable.
+         */
         @JvmStatic
-        public fun fromProfile(profile: String): Builder = Builder().settings(WorkspaceSettings.resolve(profile = profile))
+        public fun fromProfile(profile: String): Builder = Builder().settings(resolving { WorkspaceSettings.resolve(profile = profile) })
+
+        private inline fun resolving(resolve: () -> WorkspaceSettings): WorkspaceSettings = try {
+            resolve()
+        } catch (e: CredentialsException) {
+            throw AuthenticationException("cannot find the workspace settings: ${e.message}", e)
+        }
 
         /**
          * Reads a configuration written by [toJson].
@@ -84,6 +100,10 @@ public class DbsqlClientConfig private constructor(
         /** Wraps a configuration built in Kotlin. */
         @JvmSynthetic
         public fun of(config: ClientConfig): DbsqlClientConfig = DbsqlClientConfig(config)
+
+        /** Wraps a configuration built in Kotlin, with the caller's [credentials] (never closed by the SDK). */
+        @JvmSynthetic
+        public fun of(config: ClientConfig, credentials: CredentialsProvider): DbsqlClientConfig = DbsqlClientConfig(config, credentials)
     }
 
     /**
@@ -102,6 +122,7 @@ public class DbsqlClientConfig private constructor(
         private var customCa: PemSource? = null
         private var clientCertificate: PemSource? = null
         private var clientKey: PemSource? = null
+        private var credentials: CredentialsProvider? = null
 
         /** The workspace URL, `https://<host>[:port]` (plain http only for loopback hosts). */
         public fun host(host: String): Builder = apply { core.host = host }
@@ -119,7 +140,25 @@ public class DbsqlClientConfig private constructor(
         public fun tokenFromEnv(variable: String): Builder = auth(AuthConfig.Pat(SecretRef.Env(variable)))
 
         /** Any credentials of the auth module (PAT, OAuth M2M / U2M, profile, environment, default chain). */
-        public fun auth(auth: AuthConfig): Builder = apply { core.auth = auth }
+        public fun auth(auth: AuthConfig): Builder = apply {
+            core.auth = auth
+            credentials = null
+        }
+
+        /**
+         * A credentials provider of the caller's, used as it is and never closed by the SDK, e.g. a
+         * `PersonalAccessTokenProvider` whose `update(token)` rotates the token of a running client:
+         * ```java
+         * PersonalAccessTokenProvider pat = new PersonalAccessTokenProvider(token);
+         * DbsqlClientConfig config = DbsqlClientConfig.builder()...credentials(pat).build();
+         * pat.update(newToken);   // calls that start afterwards send the new token
+         * ```
+         * Such a config cannot be written as JSON. Replaces earlier credentials settings.
+         */
+        public fun credentials(provider: CredentialsProvider): Builder = apply {
+            core.auth = AuthConfig.External(provider.name) { provider.token() }
+            credentials = provider
+        }
 
         /**
          * Tokens from [supplier], called when a token is needed: at the first call and again after
@@ -183,6 +222,28 @@ public class DbsqlClientConfig private constructor(
             clientKey = PemSource.File(privateKeyPem.toString())
         }
 
+        /** Extra trusted CA certificates given as PEM text (e.g. from a secret store). */
+        public fun customCaPem(pem: String): Builder = apply { customCa = PemSource.Inline(pem) }
+
+        /**
+         * A client certificate chain and its PKCS#8 private key given as PEM text, for mutual TLS.
+         * The key is redacted in `toString` and JSON.
+         */
+        public fun clientCertificatePem(certificatePem: String, privateKeyPem: String): Builder = apply {
+            clientCertificate = PemSource.Inline(certificatePem)
+            clientKey = PemSource.Inline(privateKeyPem)
+        }
+
+        /**
+         * All TLS settings at once (the core `TlsConfig`); replaces what [customCa], [customCaPem],
+         * [clientCertificate] and [clientCertificatePem] set, and is replaced by them when they come later.
+         */
+        public fun tls(tls: TlsConfig): Builder = apply {
+            customCa = tls.customCa
+            clientCertificate = tls.clientCertificate
+            clientKey = tls.clientKey
+        }
+
         /** Appended to the User-Agent, e.g. `my-app/1.2`. */
         public fun userAgentSuffix(suffix: String?): Builder = apply { core.userAgentSuffix = suffix }
 
@@ -205,13 +266,13 @@ public class DbsqlClientConfig private constructor(
                 maxDelay?.toKotlinDuration() ?: r.maxDelay,
             )
             core.tls = TlsConfig(customCa, clientCertificate, clientKey)
-            return DbsqlClientConfig(core.build())
+            return DbsqlClientConfig(core.build(), credentials)
         }
 
         internal fun settings(settings: WorkspaceSettings): Builder = apply {
             core.host = settings.host
             core.warehouse = settings.warehouseId
-            core.auth = settings.auth
+            auth(settings.auth)
         }
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture
  * use SQL LIKE wildcards (`%`, `_`); null means all. Thread-safe. `get()` on each future wraps
  * failures in `ExecutionException`; cancelling a future cancels its statement.
  */
-public class DbsqlMetadata internal constructor(private val bridge: Bridge, private val metadata: Metadata) {
+public class DbsqlMetadata private constructor(private val bridge: Bridge, private val metadata: Metadata) {
     /** All catalogs. */
     public fun catalogs(): CompletableFuture<DbsqlResult> = bridge.call { DbsqlResult(bridge, metadata.catalogs()) }
 
@@ -38,4 +38,10 @@ public class DbsqlMetadata internal constructor(private val bridge: Bridge, priv
         columnPattern: String? = null,
     ): CompletableFuture<DbsqlResult> =
         bridge.call { DbsqlResult(bridge, metadata.columns(catalog, schemaPattern, tablePattern, columnPattern)) }
+
+    internal companion object {
+        /** Wraps [metadata]. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(bridge: Bridge, metadata: Metadata): DbsqlMetadata = DbsqlMetadata(bridge, metadata)
+    }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.Flow as JdkFlow
  * again. The server keeps the result about an hour unless [close] releases it earlier.
  * Immutable and thread-safe.
  */
-public class DbsqlResult internal constructor(
+public class DbsqlResult private constructor(
     private val bridge: Bridge,
     /** The core result this wraps (Kotlin callers). */
     @get:JvmSynthetic public val statementResult: StatementResult,
@@ -68,4 +68,10 @@ public class DbsqlResult internal constructor(
     public fun close(): CompletableFuture<Void?> = bridge.run { statementResult.close() }
 
     override fun toString(): String = statementResult.toString()
+
+    internal companion object {
+        /** Wraps [statementResult]. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(bridge: Bridge, statementResult: StatementResult): DbsqlResult = DbsqlResult(bridge, statementResult)
+    }
 }

@@ -13,11 +13,10 @@ import java.util.concurrent.CompletableFuture
  *
  * Thread-safe (the server runs a session's statements one after another). Closing the client
  * does not delete the session on the server (it expires there): call [close]. Calls after [close]
- * fail with `IllegalStateException`; a session the server no longer knows fails them with
- * `SessionNotFoundException`. `get()` on each future wraps failures in `ExecutionException`;
+ * fail with `SessionNotFoundException`, as do calls in a session the server no longer knows. `get()` on each future wraps failures in `ExecutionException`;
  * cancelling a future cancels its call (and, for [execute], the statement on the server).
  */
-public class DbsqlSession internal constructor(private val bridge: Bridge, private val session: Session) {
+public class DbsqlSession private constructor(private val bridge: Bridge, private val session: Session) {
     /** The server's ID of this session. */
     @get:JvmName("sessionId")
     public val sessionId: String get() = session.sessionId
@@ -52,4 +51,10 @@ public class DbsqlSession internal constructor(private val bridge: Bridge, priva
     public fun close(): CompletableFuture<Void?> = bridge.run { session.close() }
 
     override fun toString(): String = session.toString()
+
+    internal companion object {
+        /** Wraps [session]. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(bridge: Bridge, session: Session): DbsqlSession = DbsqlSession(bridge, session)
+    }
 }

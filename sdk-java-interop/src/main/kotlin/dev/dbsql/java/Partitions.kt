@@ -1,5 +1,6 @@
 package dev.dbsql.java
 
+import dev.dbsql.core.InvalidHandleException
 import dev.dbsql.flow.ResultPartition
 import kotlinx.serialization.SerializationException
 import kotlinx.serialization.json.Json
@@ -18,12 +19,14 @@ public object Partitions {
 
     /**
      * Reads a partition written by [toJson].
-     * @throws IllegalArgumentException when [text] is not such a partition.
+     * @throws dev.dbsql.core.InvalidHandleException when [text] is not such a partition.
      */
     @JvmStatic
     public fun fromJson(text: String): ResultPartition = try {
         json.decodeFromString(ResultPartition.serializer(), text)
     } catch (e: SerializationException) {
-        throw IllegalArgumentException("not a result partition: ${e.message}", e)
+        throw InvalidHandleException("not a result partition: ${e.message}", e)
+    } catch (e: IllegalArgumentException) {
+        throw InvalidHandleException("not a result partition: ${e.message}", e)
     }
 }

@@ -1,5 +1,6 @@
 package dev.dbsql.java
 
+import dev.dbsql.core.ConfigurationException
 import dev.dbsql.flow.ResultOptions
 import dev.dbsql.flow.ResultProgress
 import kotlinx.coroutines.asCoroutineDispatcher
@@ -42,7 +43,7 @@ public class ReadOptions private constructor(
     public class Builder internal constructor() {
         private var options = ResultOptions()
         private var buffered = DEFAULT.bufferedBatches
-        private var invalid: IllegalArgumentException? = null
+        private var invalid: ConfigurationException? = null
 
         /** Downloads in flight at once (default 8). */
         public fun concurrency(downloads: Int): Builder = set { it.copy(concurrency = downloads) }
@@ -99,13 +100,13 @@ public class ReadOptions private constructor(
 
         /** Batches a [BatchIterator] holds ready ahead of its consumer (default 2, at least 1). */
         public fun bufferedBatches(batches: Int): Builder = apply {
-            if (batches < 1 && invalid == null) invalid = IllegalArgumentException("bufferedBatches must be at least 1, was $batches")
+            if (batches < 1 && invalid == null) invalid = ConfigurationException("bufferedBatches", "must be at least 1, was $batches")
             buffered = batches
         }
 
         /**
          * The options.
-         * @throws IllegalArgumentException naming the first invalid value.
+         * @throws dev.dbsql.core.ConfigurationException naming the first invalid value.
          */
         public fun build(): ReadOptions {
             invalid?.let { throw it }
@@ -117,7 +118,7 @@ public class ReadOptions private constructor(
             try {
                 options = change(options)
             } catch (e: IllegalArgumentException) {
-                invalid = e
+                invalid = ConfigurationException("readOptions", e.message ?: "invalid value", e)
             }
         }
     }

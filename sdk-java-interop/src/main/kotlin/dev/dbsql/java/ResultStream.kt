@@ -5,6 +5,7 @@ import dev.dbsql.flow.Row
 import dev.dbsql.java.internal.Bridge
 import dev.dbsql.java.internal.RowSpliterator
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.jdk9.asPublisher
 import java.util.stream.Stream
 import java.util.stream.StreamSupport
@@ -22,8 +23,11 @@ import java.util.concurrent.Flow as JdkFlow
  *
  * **Errors** surface in the consumer: [BatchIterator.hasNext] throws the SDK exception, a
  * subscriber gets `onError`. Closing the [DbsqlClient] ends every view with `ClientClosedException`.
+ *
+ * **Schema.** Every view yields at least one batch: a result without rows gives one batch of
+ * zero rows that carries the result's schema.
  */
-public class ResultStream internal constructor(
+public class ResultStream private constructor(
     private val bridge: Bridge,
     private val flow: Flow<RecordBatch>,
     private val options: ReadOptions,
@@ -49,12 +53,20 @@ public class ResultStream internal constructor(
     /**
      * A `Flow.Publisher` that reads the result once per subscription, sending batches only as the
      * subscriber requests them (`request(n)`): reading pauses when the demand is used up.
-     * `onNext` runs on a thread of the client's executor; the subscriber owns and closes each
-     * batch. Cancelling the subscription stops the reading and frees what it held.
+     * `onNext` runs on the thread where futures complete (the executor given to
+     * `DbsqlClient.create`, else the SDK's elastic `dbsql-java-complete` pool), so it may block;
+     * the subscriber owns and closes each batch. Cancelling the subscription stops the reading and
+     * frees what it held.
      */
-    public fun publisher(): JdkFlow.Publisher<RecordBatch> = flow.asPublisher(bridge.dispatcher)
+    public fun publisher(): JdkFlow.Publisher<RecordBatch> = flow.asPublisher(bridge.completion.asCoroutineDispatcher())
 
     /** The underlying cold flow (Kotlin callers). */
     @JvmSynthetic
     public fun asFlow(): Flow<RecordBatch> = flow
+
+    internal companion object {
+        /** A stream over [flow]. Not for Java. */
+        @JvmSynthetic
+        internal operator fun invoke(bridge: Bridge, flow: Flow<RecordBatch>, options: ReadOptions): ResultStream = ResultStream(bridge, flow, options)
+    }
 }

@@ -157,7 +157,7 @@ class BatchIteratorTest extends WarehouseTestBase {
             }
         }
         assertEquals(MILLION_SUM, sum);
-        assertThrows(IllegalArgumentException.class, () -> Partitions.fromJson("{\"nope\":1}"));
+        assertThrows(dev.dbsql.core.InvalidHandleException.class, () -> Partitions.fromJson("{\"nope\":1}"));
     }
 
     @Test

@@ -199,9 +199,9 @@ class DbsqlClientTest extends WarehouseTestBase {
         DbsqlClientConfig noCa = config().customCa(Path.of("/no/such/ca.pem")).build();
         assertThrows(ConfigurationException.class, () -> DbsqlClient.create(noCa));
         assertThrows(ConfigurationException.class, () -> StatementOptions.builder().waitTimeout(Duration.ofSeconds(3)).build());
-        assertThrows(IllegalArgumentException.class, () -> ReadOptions.builder().concurrency(0).build());
-        assertThrows(IllegalArgumentException.class, () -> ReadOptions.builder().bufferedBatches(0).build());
-        assertThrows(IllegalArgumentException.class, () -> ReadOptions.builder().hedgeSlowDownloads(Duration.ZERO).build());
+        assertThrows(dev.dbsql.core.ConfigurationException.class, () -> ReadOptions.builder().concurrency(0).build());
+        assertThrows(dev.dbsql.core.ConfigurationException.class, () -> ReadOptions.builder().bufferedBatches(0).build());
+        assertThrows(dev.dbsql.core.ConfigurationException.class, () -> ReadOptions.builder().hedgeSlowDownloads(Duration.ZERO).build());
     }
 
     @Test

@@ -42,7 +42,7 @@ class SessionMetadataTest extends WarehouseTestBase {
         session.close().get(30, TimeUnit.SECONDS);
         assertTrue(session.isClosed());
         ExecutionException e = assertThrows(ExecutionException.class, () -> session.execute("SELECT 1").get(30, TimeUnit.SECONDS));
-        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertInstanceOf(dev.dbsql.core.SessionNotFoundException.class, e.getCause());
     }
 
     @Test

@@ -80,7 +80,7 @@ class SessionParamsMetadataSpec : FunSpec({
         s.close()
         s.close()
         s.isClosed shouldBe true
-        shouldThrow<IllegalStateException> { s.execute("SELECT 1") }
+        shouldThrow<SessionNotFoundException> { s.execute("SELECT 1") }
     }
 
     test("a session unknown to the server gives SessionNotFoundException") {

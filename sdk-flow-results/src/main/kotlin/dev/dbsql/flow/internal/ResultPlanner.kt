@@ -15,6 +15,7 @@ import dev.dbsql.flow.ResultOptions
 import dev.dbsql.flow.UnsupportedResultFormatException
 import dev.dbsql.flow.internal.arrow.IpcDecoder
 import dev.dbsql.flow.internal.json.ColumnType
+import dev.dbsql.flow.internal.json.SqlArrowSchema
 import dev.dbsql.flow.internal.json.JsonArrowConverter
 import dev.dbsql.flow.internal.json.JsonStreamDecoder
 import dev.dbsql.flow.internal.pipeline.ChunkProducer
@@ -24,6 +25,8 @@ import dev.dbsql.flow.internal.source.ExternalLinkProducer
 import dev.dbsql.flow.internal.source.InlineArrowProducer
 import dev.dbsql.flow.internal.source.InlineJsonProducer
 import dev.dbsql.flow.internal.source.LinkCache
+import org.apache.arrow.memory.BufferAllocator
+import org.apache.arrow.vector.VectorSchemaRoot
 import java.time.Duration
 
 /** What one stream reads: its units of work in order, who produces them, and how many at once. */
@@ -48,6 +51,12 @@ internal class ResultPlan(
  */
 internal object ResultPlanner {
     private const val DEFAULT_CHUNK_BYTES = 16L * 1024 * 1024
+
+    /** Vectors of no rows (holding no buffer) with the manifest's columns as Arrow types. */
+    fun emptyRoot(m: ResultManifest, allocator: BufferAllocator): VectorSchemaRoot {
+        val columns = m.columns.map { ColumnType(it.name, it.typeName, it.typeText, it.precision, it.scale, it.intervalType) }
+        return VectorSchemaRoot.create(SqlArrowSchema.schema(columns), allocator).apply { rowCount = 0 }
+    }
 
     suspend fun plan(result: StatementResult, options: ResultOptions): ResultPlan? {
         val m = result.manifest
