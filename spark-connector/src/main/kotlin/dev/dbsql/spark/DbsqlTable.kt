@@ -63,7 +63,7 @@ internal class DbsqlTable(
     private fun run(): DriverStatement {
         val statement = DriverStatement.execute(options)
         val now = SchemaMapping.schemaOf(statement.result.manifest)
-        if (now.map { it.name() to it.dataType() } != schema.map { it.name() to it.dataType() }) {
+        if (now.fields().map { it.name() to it.dataType() } != schema.fields().map { it.name() to it.dataType() }) {
             statement.close()
             throw ResultSchemaChangedException(
                 "the statement's result columns changed since the DataFrame was loaded: now ${now.simpleString()}, " +

@@ -4,8 +4,8 @@ import dev.dbsql.flow.rows
 import dev.dbsql.warehouse.WarehouseConfig
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
-import io.kotest.matchers.ints.shouldBeGreaterThan
 import io.kotest.matchers.shouldBe
+import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.flow.toList
 import org.apache.spark.sql.functions.bit_xor
 import org.apache.spark.sql.functions.col
@@ -17,7 +17,7 @@ import org.apache.spark.sql.functions.sum
 /**
  * A result of 10 M rows read into a DataFrame: count, sum and a checksum equal the warehouse's own
  * aggregate over the same query; the warehouse ran the statement once for the whole job, every
- * chunk was downloaded once, and the statement was closed once the action had ended.
+ * chunk was downloaded, and the statement was closed once the action had ended.
  */
 class BigResultSpec : FunSpec({
     val rows = 10_000_000L
@@ -29,7 +29,7 @@ class BigResultSpec : FunSpec({
                 val r = client.execute(
                     "SELECT count(*) AS n, sum(id) AS total, bit_xor(id * 31 + k) AS x, sum(k * length(s)) AS ks FROM ($sql) q",
                 )
-                val row = r.rows().toList().single().toMap()
+                val row = r.rows().map { it.toMap() }.toList().single()
                 r.close()
                 row
             }
@@ -53,8 +53,7 @@ class BigResultSpec : FunSpec({
             runs.size shouldBe 1
             t.wh.admin.executeCount shouldBe 1
             val chunks = t.wh.admin.requests(dev.dbsql.warehouse.faults.Endpoint.DOWNLOAD).map { it.path }.toSet().size
-            chunks shouldBeGreaterThan 10
-            t.wh.admin.downloadCount shouldBe chunks.toLong()
+            chunks shouldBe (rows / 250_000).toInt() // every chunk was downloaded (more requests only when a straggler was hedged)
             t.awaitClosed(sql)
         }
     }

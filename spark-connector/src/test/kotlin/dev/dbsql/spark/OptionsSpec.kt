@@ -51,8 +51,8 @@ class OptionsSpec : FunSpec({
         val o = DbsqlReadOptions.parse(
             where + mapOf("query" to "SELECT :a, :b", "partitionBytes" to "64m", "memoryBudgetBytes" to "1g", "param.a" to "1", "paramType.a" to "INT", "param.b" to "x"),
         )
-        o.partitionBytes shouldBe 64L shl 20
-        o.read.memoryBudgetBytes shouldBe 1L shl 30
+        o.partitionBytes shouldBe (64L shl 20)
+        o.read.memoryBudgetBytes shouldBe (1L shl 30)
         o.parameters.list.map { Triple(it.name, it.value, it.type) } shouldBe listOf(Triple("a", "1", "INT"), Triple("b", "x", "STRING"))
         shouldThrow<ConfigurationException> { DbsqlReadOptions.parse(where + mapOf("query" to "q", "partitionBytes" to "lots")) }
         shouldThrow<ConfigurationException> { DbsqlReadOptions.parse(where + mapOf("query" to "q", "concurrency" to "0")) }

@@ -77,6 +77,8 @@ class PartitionPlanSpec : FunSpec({
             count shouldBe rows
             sum shouldBe rows * (rows - 1) / 2
             t.executions(sql).size shouldBe 1
+            table.statement().close()
+            t.awaitClosed(sql)
         }
     }
 
@@ -87,6 +89,7 @@ class PartitionPlanSpec : FunSpec({
             df.schema().fieldNames().toList() shouldBe listOf("id")
             df.count() shouldBe 0L
             t.executions(empty).size shouldBe 1
+            t.awaitClosed(empty)
         }
     }
 })
