@@ -67,6 +67,7 @@ class PartitionPlanSpec : FunSpec({
                     while (reader.next()) {
                         val b: ColumnarBatch = reader.get()
                         val ids = b.column(0)
+                        (ids is org.apache.spark.sql.vectorized.ArrowColumnVector) shouldBe true // the Arrow buffers, not a copy
                         for (i in 0 until b.numRows()) {
                             count++
                             sum += ids.getLong(i)

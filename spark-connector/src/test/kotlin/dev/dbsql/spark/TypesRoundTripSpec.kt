@@ -11,6 +11,8 @@ import io.kotest.matchers.shouldBe
 import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.flow.toList
 import org.apache.spark.sql.Row
+import org.apache.spark.sql.util.CaseInsensitiveStringMap
+import org.apache.spark.sql.vectorized.ArrowColumnVector
 import org.apache.spark.sql.types.DataTypes
 import org.apache.spark.sql.types.DecimalType
 import java.math.BigDecimal
@@ -112,6 +114,27 @@ class TypesRoundTripSpec : FunSpec({
             got[0]["st"] shouldBe mapOf("a" to 1, "b" to "x")
             got[2].filterKeys { it != "id" }.values.all { it == null } shouldBe true
             t.executions(sql).size shouldBe 2 // the SDK's reference read, and Spark's one
+
+            // every column reaches Spark as the Arrow buffers themselves (no copy)
+            val provider = DbsqlDataSource()
+            val options = CaseInsensitiveStringMap(t.options("query" to sql))
+            val direct = provider.inferSchema(options)
+            val table = provider.getTable(direct, emptyArray(), HashMap(options.asCaseSensitiveMap())) as DbsqlTable
+            val batch = table.newScanBuilder(options).build().toBatch()
+            val copied = mutableSetOf<String>()
+            var seen = 0
+            for (p in batch.planInputPartitions()) {
+                batch.createReaderFactory().createColumnarReader(p).use { r ->
+                    while (r.next()) {
+                        val b = r.get()
+                        seen += b.numRows()
+                        for (i in 0 until b.numCols()) if (b.column(i) !is ArrowColumnVector) copied += direct.fields()[i].name()
+                    }
+                }
+            }
+            seen shouldBe 3
+            copied shouldBe emptySet()
+            table.statement().close()
             t.awaitClosed(sql)
         }
     }
