@@ -36,7 +36,7 @@ internal class DriverStatement(val options: DbsqlReadOptions, val result: DbsqlR
         /**
          * Runs the statement once and waits for it (in the calling Spark planning thread, which
          * Spark gives to the data source for that): Arrow through external links, LZ4, so that every
-         * chunk is a link an executor can fetch.
+         * chunk is a link an executor can fetch. Interrupting the waiting thread cancels the statement.
          * @throws DatabricksSqlException when the statement fails (its SQL error, or the client's).
          */
         fun execute(options: DbsqlReadOptions): DriverStatement {
@@ -47,11 +47,14 @@ internal class DriverStatement(val options: DbsqlReadOptions, val result: DbsqlR
                 .compression(ResultCompression.LZ4_FRAME)
                 .tag("spark")
                 .build()
+            val future = client.execute(options.sql, options.parameters, exec)
             val result = try {
-                client.execute(options.sql, options.parameters, exec).get()
+                future.get()
             } catch (e: ExecutionException) {
                 throw (e.cause as? DatabricksSqlException) ?: e
             } catch (e: InterruptedException) {
+                // the planning thread was interrupted (the query was cancelled): cancel the statement too
+                future.cancel(true)
                 Thread.currentThread().interrupt()
                 throw e
             }
