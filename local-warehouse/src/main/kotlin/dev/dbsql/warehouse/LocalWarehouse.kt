@@ -67,6 +67,9 @@ class LocalWarehouse private constructor(
     /** `/sql/1.0/warehouses/<id>`, the `httpPath` of JDBC / ODBC / python connections. */
     val httpPath: String get() = "/sql/1.0/warehouses/$warehouseId"
 
+    /** The CIO server's own port: [port] without TLS; in TLS mode a loopback port that serves only relayed connections. */
+    internal val backendPort: Int get() = resources.backendPort
+
     /** Host name clients should use (the bound address; loopback for a wildcard bind). */
     val host: String get() = resources.urlHost
 
@@ -90,6 +93,7 @@ class LocalWarehouse private constructor(
 
     internal class Resources(
         val urlHost: String,
+        val backendPort: Int,
         private val server: EmbeddedServer<CIOApplicationEngine, CIOApplicationEngine.Configuration>,
         private val tls: TlsTerminator?,
         private val statements: StatementService,
@@ -154,7 +158,7 @@ class LocalWarehouse private constructor(
                 log.info("local warehouse {} listening on {}", warehouseId, baseUrl.get())
                 return LocalWarehouse(
                     config, baseUrl.get(), port, token, warehouseId, tokens, oauth, faults, admin, adminToken,
-                    Resources(urlHost, server, tls, statements, scope, engine),
+                    Resources(urlHost, boundPort, server, tls, statements, scope, engine),
                 )
             } catch (e: Throwable) {
                 scope.cancel()
