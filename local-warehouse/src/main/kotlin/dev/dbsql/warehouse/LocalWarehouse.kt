@@ -122,7 +122,7 @@ class LocalWarehouse private constructor(
             val token = config.token ?: ("dapi" + randomHex(16))
             val adminToken = config.adminToken ?: ("dadm" + randomHex(16))
             val warehouseId = config.warehouseId ?: randomHex(8)
-            val tokens = TokenRegistry(clock).apply { addStatic(token, "local-warehouse-pat") }
+            val tokens = TokenRegistry(clock).apply { addStatic(token, TokenRegistry.PAT_SUBJECT) }
             val engine = EngineBinding(config)
             val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("local-warehouse"))
             try {
