@@ -31,18 +31,39 @@ class ExternalTokenSpec : FunSpec({
     }
 
     test("tokens with an expiry are refreshed before they expire") {
+        // The provider's clock is moved by hand, so "stale" and "expired" are events, not races with
+        // a loaded machine; the server accepts each token for an hour.
+        val clock = HandClock()
         val calls = AtomicInteger()
-        val provider = ExternalTokenProvider(name = "broker") {
+        val provider = ExternalTokenProvider(name = "broker", clock = clock) {
             calls.incrementAndGet()
             val value = "ext-" + UUID.randomUUID()
-            warehouse.tokens.addExpiring(value, "broker-user", Duration.ofSeconds(1))
-            AccessToken(value, Instant.now().plusSeconds(1))
+            warehouse.tokens.addExpiring(value, "broker-user", Duration.ofHours(1))
+            AccessToken(value, clock.instant().plus(Duration.ofMinutes(10)))
         }
         provider.use { p ->
-            val started = System.nanoTime()
-            while (System.nanoTime() - started < 2_500_000_000L) {
-                http.selectOne(warehouse, p.token()) shouldBe "SUCCEEDED"
-                delay(50)
+            var current = p.token()
+            http.selectOne(warehouse, current) shouldBe "SUCCEEDED"
+            p.token().value shouldBe current.value
+            calls.get() shouldBe 1
+            repeat(2) { round ->
+                // Inside the stale window (the last 10 %), before the expiry.
+                clock.advance(Duration.ofMinutes(9).plusSeconds(30))
+                p.token().value shouldBe current.value
+                val deadline = System.nanoTime() + 30_000_000_000L // hang guard only
+                while (calls.get() < round + 2) {
+                    check(System.nanoTime() < deadline) { "no background refresh started" }
+                    delay(10)
+                }
+                var next = p.token()
+                while (next.value == current.value) {
+                    check(System.nanoTime() < deadline) { "the refreshed token never replaced the stale one" }
+                    delay(10)
+                    next = p.token()
+                }
+                clock.instant().isBefore(current.expiresAt!!) shouldBe true
+                current = next
+                http.selectOne(warehouse, current) shouldBe "SUCCEEDED"
             }
             calls.get() shouldBeGreaterThanOrEqual 3
             p.name shouldBe "broker"
@@ -68,3 +89,13 @@ class ExternalTokenSpec : FunSpec({
         (p as AutoCloseable).close()
     }
 })
+
+/** A clock the test moves by hand. */
+private class HandClock(@Volatile private var now: Instant = Instant.parse("2026-01-01T00:00:00Z")) : java.time.Clock() {
+    override fun getZone(): java.time.ZoneId = java.time.ZoneOffset.UTC
+    override fun withZone(zone: java.time.ZoneId?): java.time.Clock = this
+    override fun instant(): Instant = now
+    fun advance(by: Duration) {
+        now = now.plus(by)
+    }
+}

@@ -21,14 +21,22 @@ import java.nio.file.Path
 import java.time.Duration
 import java.util.concurrent.atomic.AtomicInteger
 
-const val SP_ID: String = "dbsql-test-sp"
+const val SP_ID: String = OAuthSettings.SERVICE_PRINCIPAL_ID
 const val SP_SECRET: String = "dbsql-test-secret"
 
 fun startWarehouse(
     lifetime: Duration = Duration.ofHours(1),
     refreshLifetime: Duration = Duration.ofDays(1),
 ): LocalWarehouse = LocalWarehouse.start(
-    WarehouseConfig(oauth = OAuthSettings(accessTokenLifetime = lifetime, refreshTokenLifetime = refreshLifetime)),
+    // OAuth is off by default: turn on the built-in clients with the tests' secret, U2M approved unattended.
+    WarehouseConfig(
+        oauth = OAuthSettings(
+            clients = OAuthSettings.builtInClients(SP_SECRET),
+            autoApprove = true,
+            accessTokenLifetime = lifetime,
+            refreshTokenLifetime = refreshLifetime,
+        ),
+    ),
 )
 
 fun testHttpClient(): HttpClient = HttpClient(CIO) { expectSuccess = false }

@@ -51,11 +51,12 @@ class WarehouseProcess(
     heap: String,
 ) : AutoCloseable {
     private val token = "dapi" + UUID.randomUUID().toString().replace("-", "")
+    private val adminToken = "dadm" + UUID.randomUUID().toString().replace("-", "")
     private val warehouseId = UUID.randomUUID().toString().replace("-", "").take(16)
     private val child = ChildJvm(
         "local-warehouse", "dev.dbsql.warehouse.MainKt",
         listOf(
-            "--port", "0", "--token", token, "--warehouse-id", warehouseId,
+            "--port", "0", "--token", token, "--admin-token", adminToken, "--warehouse-id", warehouseId,
             "--chunk-bytes", chunkBytes.toString(), "--chunk-rows", "4000000",
             "--spill-dir", spillDir.toString(), "--threads", "4",
             // results live through the whole run, however slow the machine
@@ -103,7 +104,10 @@ class WarehouseProcess(
     }
 
     private fun send(b: HttpRequest.Builder): HttpResponse<String> =
-        http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString())
+        http.send(
+            b.timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer $adminToken").build(),
+            HttpResponse.BodyHandlers.ofString(),
+        )
 
     override fun close() {
         child.close()

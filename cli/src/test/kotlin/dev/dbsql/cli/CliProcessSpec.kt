@@ -55,7 +55,7 @@ class CliProcessSpec : FunSpec({
         code shouldBe 0
         err shouldContain "cancel sent"
         val id = warehouse.admin.statementsWithText(sql).single().id
-        warehouse.admin.awaitCancelBlocking(id, Duration.ofSeconds(10)).cancelArrived shouldBe true
+        warehouse.admin.awaitCancelBlocking(id, Duration.ofSeconds(30)).cancelArrived shouldBe true
     }
 
     test("Ctrl-C cancels the statement on the server before the process exits") {

@@ -12,6 +12,7 @@ import dev.dbsql.warehouse.oauth.OAuthServer
 import dev.dbsql.warehouse.results.ResultRenderer
 import dev.dbsql.warehouse.statements.StatementService
 import dev.dbsql.warehouse.tls.TlsTerminator
+import io.ktor.server.application.ApplicationCall
 import io.ktor.server.cio.CIO
 import io.ktor.server.cio.CIOApplicationEngine
 import io.ktor.server.engine.EmbeddedServer
@@ -31,8 +32,10 @@ import java.util.concurrent.atomic.AtomicReference
 /**
  * A running local SQL warehouse: a Statement Execution API server (ktor CIO) in front of DuckDB,
  * started in-process with [start]. Everything it serves lives under [baseUrl]:
- * `/api/2.0/sql/...` (bearer token required), signed result links under `/files/...`, OAuth under
- * `/oidc/...`, and the test-facing `/admin/...`.
+ * `/api/2.0/sql/...` (bearer token required; statements and sessions visible only to the token's
+ * subject), signed result links under `/files/...`, OAuth under `/oidc/...` (off unless
+ * [WarehouseConfig.oauth] registers clients), and the test-facing `/admin/...` ([adminToken] required).
+ * The security model is in the module's README.
  *
  * Owns its server, engine, threads (a fixed query pool plus ktor's), and spill files; [close] stops
  * and frees all of them (idempotent, blocking for at most a few seconds). Thread-safe.
@@ -56,11 +59,16 @@ class LocalWarehouse private constructor(
     val faults: FaultPlan,
     /** Statements, request log and counters, for tests. */
     val admin: AdminView,
+    /** The bearer token `/admin/...` requires (configured or generated). Secret: do not log. */
+    val adminToken: String,
     private val resources: Resources,
 ) : AutoCloseable {
 
     /** `/sql/1.0/warehouses/<id>`, the `httpPath` of JDBC / ODBC / python connections. */
     val httpPath: String get() = "/sql/1.0/warehouses/$warehouseId"
+
+    /** The CIO server's own port: [port] without TLS; in TLS mode a loopback port that serves only relayed connections. */
+    internal val backendPort: Int get() = resources.backendPort
 
     /** Host name clients should use (the bound address; loopback for a wildcard bind). */
     val host: String get() = resources.urlHost
@@ -85,6 +93,7 @@ class LocalWarehouse private constructor(
 
     internal class Resources(
         val urlHost: String,
+        val backendPort: Int,
         private val server: EmbeddedServer<CIOApplicationEngine, CIOApplicationEngine.Configuration>,
         private val tls: TlsTerminator?,
         private val statements: StatementService,
@@ -111,8 +120,9 @@ class LocalWarehouse private constructor(
         fun start(config: WarehouseConfig = WarehouseConfig()): LocalWarehouse {
             val clock = Clock.systemUTC()
             val token = config.token ?: ("dapi" + randomHex(16))
+            val adminToken = config.adminToken ?: ("dadm" + randomHex(16))
             val warehouseId = config.warehouseId ?: randomHex(8)
-            val tokens = TokenRegistry(clock).apply { addStatic(token, "local-warehouse-pat") }
+            val tokens = TokenRegistry(clock).apply { addStatic(token, TokenRegistry.PAT_SUBJECT) }
             val engine = EngineBinding(config)
             val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("local-warehouse"))
             try {
@@ -123,25 +133,32 @@ class LocalWarehouse private constructor(
                 val issuer = LinkIssuer(signer, config.linkLifetime, config.linkHeaders, clock) { baseUrl.get() }
                 val admin = AdminView({ statements }, RequestLog(config.requestLogCapacity))
                 val services = WarehouseServices(
-                    config, warehouseId, tokens, statements, ResultRenderer(config, issuer), signer, faults, admin, clock,
+                    config, warehouseId, tokens, statements, ResultRenderer(config, issuer), signer, faults, admin, clock, adminToken,
                 )
-                val oauth = OAuthServer(tokens, config.oauth, clock)
+                val oauth = OAuthServer(tokens, config.oauth, clock).apply { bodyLimits = services.bodyLimits }
                 val tlsConfig = config.tls
+                // In TLS mode the CIO server listens on a private loopback port and serves only the
+                // connections the terminator relays (see TlsTerminator.isRelayed): no plain-HTTP side door.
+                val terminator = AtomicReference<TlsTerminator?>()
+                val relayedOnly: ((ApplicationCall) -> Boolean)? = if (tlsConfig == null) null else { call ->
+                    terminator.get()?.isRelayed(call.request.local.remotePort) == true
+                }
                 val server = embeddedServer(
                     CIO,
                     port = if (tlsConfig != null) 0 else config.port,
                     host = if (tlsConfig != null) "127.0.0.1" else config.host,
-                ) { warehouseModule(services, oauth) { baseUrl.get() } }
+                ) { warehouseModule(services, oauth, relayedOnly) { baseUrl.get() } }
                 server.start(wait = false)
                 val boundPort = runBlocking { server.engine.resolvedConnectors().first().port }
                 val tls = tlsConfig?.let { TlsTerminator(it, config.host, config.port, boundPort) }
+                terminator.set(tls)
                 val port = tls?.port ?: boundPort
                 val urlHost = urlHost(config.host)
                 baseUrl.set("${if (tls != null) "https" else "http"}://$urlHost:$port")
                 log.info("local warehouse {} listening on {}", warehouseId, baseUrl.get())
                 return LocalWarehouse(
-                    config, baseUrl.get(), port, token, warehouseId, tokens, oauth, faults, admin,
-                    Resources(urlHost, server, tls, statements, scope, engine),
+                    config, baseUrl.get(), port, token, warehouseId, tokens, oauth, faults, admin, adminToken,
+                    Resources(urlHost, boundPort, server, tls, statements, scope, engine),
                 )
             } catch (e: Throwable) {
                 scope.cancel()

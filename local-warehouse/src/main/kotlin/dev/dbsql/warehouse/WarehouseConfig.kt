@@ -55,6 +55,18 @@ public data class WarehouseConfig(
     val spillDirectory: Path? = null,
     /** Entries kept in the request log (oldest dropped first). */
     val requestLogCapacity: Int = 10_000,
+    /**
+     * The bearer token `/admin/...` requires; null generates a random one at start
+     * ([LocalWarehouse.adminToken]). The in-process API ([LocalWarehouse.admin], [LocalWarehouse.faults])
+     * needs none. Secret: never in [toString].
+     */
+    val adminToken: String? = null,
+    /** Largest request body read from the wire (bigger: 413 before it is read). Databricks caps a statement at 16 MiB. */
+    val maxRequestBodyBytes: Long = 16L * 1024 * 1024,
+    /** Largest request body after `Content-Encoding: gzip` is decoded (bigger: 413, decoding stops there). */
+    val maxDecodedBodyBytes: Long = 32L * 1024 * 1024,
+    /** How long the server waits for a whole request body (slower: 408 and the connection is closed). */
+    val bodyReadTimeout: Duration = Duration.ofSeconds(30),
 ) {
     init {
         require(port in 0..65535) { "port must be in 0..65535, was $port" }
@@ -65,6 +77,10 @@ public data class WarehouseConfig(
         require(!linkLifetime.isNegative && !linkLifetime.isZero) { "linkLifetime must be positive" }
         require(!resultRetention.isNegative && !resultRetention.isZero) { "resultRetention must be positive" }
         require(executorThreads > 0) { "executorThreads must be > 0" }
+        require(maxRequestBodyBytes > 0) { "maxRequestBodyBytes must be > 0" }
+        require(maxDecodedBodyBytes > 0) { "maxDecodedBodyBytes must be > 0" }
+        require(!bodyReadTimeout.isNegative && !bodyReadTimeout.isZero) { "bodyReadTimeout must be positive" }
+        require(adminToken == null || adminToken.isNotBlank()) { "adminToken must not be blank" }
     }
 
     override fun toString(): String =
@@ -72,7 +88,9 @@ public data class WarehouseConfig(
             "warehouseId=$warehouseId, chunkRows=$chunkRows, chunkBytes=$chunkBytes, inlinePageRows=$inlinePageRows, " +
             "inlineMaxBytes=$inlineMaxBytes, hybridInlineMaxBytes=$hybridInlineMaxBytes, " +
             "linksPerChunkResponse=$linksPerChunkResponse, linkLifetime=$linkLifetime, resultRetention=$resultRetention, " +
-            "linkHeaders=$linkHeaders, executorThreads=$executorThreads, tls=$tls, spillDirectory=$spillDirectory)"
+            "linkHeaders=$linkHeaders, executorThreads=$executorThreads, tls=$tls, spillDirectory=$spillDirectory, oauth=$oauth, " +
+            "adminToken=${if (adminToken == null) "generated" else "***"}, maxRequestBodyBytes=$maxRequestBodyBytes, " +
+            "maxDecodedBodyBytes=$maxDecodedBodyBytes, bodyReadTimeout=$bodyReadTimeout)"
 }
 
 /**

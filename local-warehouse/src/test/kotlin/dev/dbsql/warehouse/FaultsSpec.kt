@@ -145,25 +145,25 @@ class FaultsSpec : FunSpec({
     }
 
     test("faults can be switched by the admin endpoint") {
-        val reply = http.post("/admin/faults", """[{"endpoint":"SESSION","fault":"STATUS","status":503,"retry_after_seconds":2,"nth":1},{"endpoint":"CANCEL","fault":"DELAY","delay_ms":10}]""", token = null)
+        val reply = http.post("/admin/faults", """[{"endpoint":"SESSION","fault":"STATUS","status":503,"retry_after_seconds":2,"nth":1},{"endpoint":"CANCEL","fault":"DELAY","delay_ms":10}]""", token = warehouse.adminToken)
         reply.status shouldBe 200
         reply.json.arr("rules").size shouldBe 2
         val session = http.post("/api/2.0/sql/sessions", """{"warehouse_id":"${warehouse.warehouseId}"}""")
         session.status shouldBe 503
         session.headers["Retry-After"] shouldBe "2"
-        val listed = http.get("/admin/faults", token = null).json.arr("rules")
+        val listed = http.get("/admin/faults", token = warehouse.adminToken).json.arr("rules")
         listed[0].jsonObject["fired"]!!.jsonPrimitive.int shouldBe 1
-        http.delete("/admin/faults", token = null).status shouldBe 200
+        http.delete("/admin/faults", token = warehouse.adminToken).status shouldBe 200
         warehouse.faults.rules().size shouldBe 0
-        http.post("/admin/faults", """{"endpoint":"NOPE","fault":"STATUS","status":503}""", token = null).status shouldBe 400
+        http.post("/admin/faults", """{"endpoint":"NOPE","fault":"STATUS","status":503}""", token = warehouse.adminToken).status shouldBe 400
         http.post("/api/2.0/sql/sessions", """{"warehouse_id":"${warehouse.warehouseId}"}""").status shouldBe 200
     }
 
     test("admin endpoints list statements and requests without secret values") {
         http.execute("SELECT 'admin view'")
-        val statements = http.get("/admin/statements", token = null).json.arr("statements")
+        val statements = http.get("/admin/statements", token = warehouse.adminToken).json.arr("statements")
         statements.any { it.jsonObject.str("statement") == "SELECT 'admin view'" } shouldBe true
-        val requests = http.get("/admin/requests", token = null).text
+        val requests = http.get("/admin/requests", token = warehouse.adminToken).text
         requests shouldContain "\"authorization\""
         (requests.contains(warehouse.token)) shouldBe false
     }

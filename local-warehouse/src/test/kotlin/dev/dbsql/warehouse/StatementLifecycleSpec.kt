@@ -13,14 +13,11 @@ import dev.dbsql.warehouse.support.str
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeIn
 import io.kotest.matchers.longs.shouldBeGreaterThanOrEqual
-import io.kotest.matchers.longs.shouldBeLessThan
 import io.kotest.matchers.nulls.shouldNotBeNull
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.ktor.client.request.header
 import io.ktor.http.HttpMethod
-import kotlinx.coroutines.delay
-import java.time.Duration
 
 /** A query that keeps DuckDB busy for far longer than any test waits (tests cancel it). */
 const val ENDLESS_SQL = "SELECT sum(id) FROM range(1000000000000) t1"
@@ -43,13 +40,22 @@ class StatementLifecycleSpec : FunSpec({
         json.obj("result").arr("data_array").cells() shouldBe listOf(listOf("1", "a"))
     }
 
-    test("wait_timeout 0s answers PENDING or RUNNING at once; polling reaches SUCCEEDED") {
-        val started = System.nanoTime()
-        val reply = http.execute("SELECT 42", "\"wait_timeout\": \"0s\"")
-        val json = reply.json
-        (System.nanoTime() - started) / 1_000_000 shouldBeLessThan 2_000
+    test("wait_timeout 0s answers PENDING or RUNNING without waiting for the query; polling reaches SUCCEEDED") {
+        // The query is held far longer than any answer takes: a reply that waited for it could not say RUNNING.
+        val hold = warehouse.faults.inject(Endpoint.QUERY, Fault.Delay(600_000), Trigger.nth(1))
+        try {
+            val held = http.execute("SELECT 41", "\"wait_timeout\": \"0s\"").json
+            held.state() shouldBeIn listOf("PENDING", "RUNNING")
+            held["manifest"] shouldBe null
+            http.post("/api/2.0/sql/statements/${held.str("statement_id")}/cancel").status shouldBe 200
+            http.awaitTerminal(held.str("statement_id")).state() shouldBe "CANCELED"
+        } finally {
+            // a cancel that came while PENDING leaves the rule unfired: it must not hold later statements
+            warehouse.faults.remove(hold)
+        }
+
+        val json = http.execute("SELECT 42", "\"wait_timeout\": \"0s\"").json
         json.state() shouldBeIn listOf("PENDING", "RUNNING", "SUCCEEDED")
-        json["manifest"] shouldBe null
         val done = http.awaitTerminal(json.str("statement_id"))
         done.state() shouldBe "SUCCEEDED"
         done.obj("result").arr("data_array").cells() shouldBe listOf(listOf("42"))
@@ -73,22 +79,22 @@ class StatementLifecycleSpec : FunSpec({
         val reply = http.execute(ENDLESS_SQL, "\"wait_timeout\": \"5s\", \"on_wait_timeout\": \"CANCEL\"")
         val json = reply.json
         json.state() shouldBe "CANCELED"
-        val record = warehouse.admin.statement(json.str("statement_id")).shouldNotBeNull()
-        val stopped = record.engineStoppedAt.shouldNotBeNull()
-        Duration.between(record.cancelRequestedAt, stopped).toMillis() shouldBeLessThan 3_000
+        // The engine returned from a query that never ends on its own: the cancel reached DuckDB.
+        val record = warehouse.admin.awaitStatement(json.str("statement_id")) { it.engineStoppedAt != null }
+        val cancelAt = record.cancelRequestedAt.shouldNotBeNull()
+        record.engineStoppedAt!!.isBefore(cancelAt) shouldBe false
     }
 
     test("cancel of a running statement: CANCELED, engine interrupted, cancel recorded") {
         val id = http.execute(ENDLESS_SQL, "\"wait_timeout\": \"0s\"").json.str("statement_id")
         warehouse.admin.awaitState(id, StatementState.RUNNING)
-        delay(300)
         val cancel = http.call(HttpMethod.Post, "/api/2.0/sql/statements/$id/cancel", """{"statement_id":"$id"}""")
         cancel.status shouldBe 200
         cancel.text shouldBe "{}"
         warehouse.admin.awaitCancel(id).cancelArrived shouldBe true
         http.awaitTerminal(id, 10_000).state() shouldBe "CANCELED"
-        val record = warehouse.admin.statement(id)!!
-        Duration.between(record.cancelRequestedAt, record.engineStoppedAt).toMillis() shouldBeLessThan 3_000
+        val record = warehouse.admin.awaitStatement(id) { it.engineStoppedAt != null }
+        record.engineStoppedAt!!.isBefore(record.cancelRequestedAt!!) shouldBe false
     }
 
     test("cancel of a finished statement is harmless") {

@@ -108,7 +108,7 @@ class DbsqlClientTest extends WarehouseTestBase {
         awaitRunning(sql);
         CompletableFuture<Void> cancelled = client.cancel(handle);
         cancelled.get(30, TimeUnit.SECONDS);
-        assertTrue(warehouse.getAdmin().awaitCancelBlocking(handle.getStatementId(), Duration.ofSeconds(1)).getCancelArrived());
+        assertTrue(warehouse.getAdmin().awaitCancelBlocking(handle.getStatementId(), Duration.ofSeconds(30)).getCancelArrived());
         ExecutionException e = assertThrows(ExecutionException.class, () -> client.await(handle).get(30, TimeUnit.SECONDS));
         assertInstanceOf(dev.dbsql.core.StatementCanceledException.class, e.getCause());
     }

@@ -25,7 +25,7 @@ class FutureCancelTest extends WarehouseTestBase {
         awaitRunning(sql);
 
         assertTrue(awaiting.cancel(true));
-        StatementRecord record = warehouse.getAdmin().awaitCancelBlocking(handle.getStatementId(), Duration.ofSeconds(1));
+        StatementRecord record = warehouse.getAdmin().awaitCancelBlocking(handle.getStatementId(), Duration.ofSeconds(30));
         assertTrue(record.getCancelArrived());
         assertTrue(awaiting.isCancelled());
         assertThrows(CancellationException.class, awaiting::get);
@@ -40,7 +40,7 @@ class FutureCancelTest extends WarehouseTestBase {
         StatementRecord started = awaitRunning(sql);
 
         assertTrue(running.cancel(true));
-        StatementRecord record = warehouse.getAdmin().awaitCancelBlocking(started.getId(), Duration.ofSeconds(1));
+        StatementRecord record = warehouse.getAdmin().awaitCancelBlocking(started.getId(), Duration.ofSeconds(30));
         assertTrue(record.getCancelArrived());
         assertThrows(CancellationException.class, () -> running.get(1, TimeUnit.SECONDS));
     }

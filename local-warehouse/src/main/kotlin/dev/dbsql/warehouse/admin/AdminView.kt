@@ -79,13 +79,34 @@ class AdminView internal constructor(
         counters.values.forEach { it.set(0) }
     }
 
-    /** Suspends until a cancel arrived for [statementId]; throws [IllegalStateException] after [timeout]. */
-    suspend fun awaitCancel(statementId: String, timeout: Duration = Duration.ofSeconds(10)): StatementRecord =
+    /** Suspends until a cancel arrived for [statementId]; throws [IllegalStateException] after [timeout] (a hang guard). */
+    suspend fun awaitCancel(statementId: String, timeout: Duration = HANG_GUARD): StatementRecord =
         awaitStatement(statementId, timeout, "a cancel") { it.cancelArrived }
 
     /** Suspends until [statementId] is in one of [states]. */
-    suspend fun awaitState(statementId: String, vararg states: StatementState, timeout: Duration = Duration.ofSeconds(10)): StatementRecord =
+    suspend fun awaitState(statementId: String, vararg states: StatementState, timeout: Duration = HANG_GUARD): StatementRecord =
         awaitStatement(statementId, timeout, "state ${states.joinToString("/")}") { it.state in states }
+
+    /** Suspends until the record of [statementId] satisfies [condition]; throws [IllegalStateException] after [timeout]. */
+    suspend fun awaitStatement(
+        statementId: String,
+        timeout: Duration = HANG_GUARD,
+        condition: (StatementRecord) -> Boolean,
+    ): StatementRecord = awaitStatement(statementId, timeout, "the awaited condition", condition)
+
+    /**
+     * Suspends until the request log holds a record matching [condition] and returns the first one.
+     * (Records are written before their response is sent, so after a client has its answer this
+     * returns at once; it is for requests other code makes in the background.)
+     */
+    suspend fun awaitRequest(timeout: Duration = HANG_GUARD, condition: (RequestRecord) -> Boolean): RequestRecord {
+        val deadline = System.nanoTime() + timeout.toNanos()
+        while (true) {
+            requests().firstOrNull(condition)?.let { return it }
+            check(System.nanoTime() <= deadline) { "no matching request arrived within $timeout" }
+            delay(10)
+        }
+    }
 
     /** Blocking form of [awaitCancel] for Java callers. */
     fun awaitCancelBlocking(statementId: String, timeout: Duration): StatementRecord = runBlocking { awaitCancel(statementId, timeout) }
@@ -105,6 +126,11 @@ class AdminView internal constructor(
             }
             delay(10)
         }
+    }
+
+    private companion object {
+        /** Default timeout of the wait helpers: only a guard against a hang, generous for a loaded machine. */
+        val HANG_GUARD: Duration = Duration.ofSeconds(30)
     }
 
     internal fun countRequest(endpoint: Endpoint) {

@@ -50,6 +50,20 @@ internal object ApiErrors {
         numericCode = true,
     )
 
+    /** 413: the request body is over a limit (raw bytes on the wire or bytes after gzip decoding). */
+    fun bodyTooLarge(limit: Long, decoded: Boolean) = ApiException(
+        HttpStatusCode.PayloadTooLarge, "REQUEST_ENTITY_TOO_LARGE",
+        if (decoded) "The request body decodes to more than $limit bytes." else "The request body is larger than $limit bytes.",
+        headers = mapOf("Connection" to "close"),
+    )
+
+    /** 408: the request body did not arrive within the read timeout. */
+    fun bodyTimeout(timeout: java.time.Duration) = ApiException(
+        HttpStatusCode.RequestTimeout, "REQUEST_TIMEOUT",
+        "The request body did not arrive within ${timeout.toMillis()} ms.",
+        headers = mapOf("Connection" to "close"),
+    )
+
     /** A status answer injected by the fault plan (or any throttling answer): always with `Retry-After` for 429/503. */
     fun injected(status: Int, retryAfterSeconds: Long?, message: String): ApiException {
         val code = when (status) {

@@ -14,15 +14,21 @@ sealed interface TokenCheck {
 
 /**
  * Every bearer token the warehouse accepts: personal access tokens added at start-up and access
- * tokens issued by its OAuth endpoints (each with an expiry). Thread-safe.
+ * tokens issued by its OAuth endpoints (each with an expiry). Each token has a subject; statements
+ * and sessions are visible only to tokens of the subject that created them. Thread-safe.
  */
 class TokenRegistry(private val clock: Clock = Clock.systemUTC()) {
+    companion object {
+        /** The subject of the warehouse's own PAT, and of tokens added with [addStatic] unless told otherwise. */
+        const val PAT_SUBJECT: String = "local-warehouse-pat"
+    }
+
     private class Entry(val subject: String, val expiresAt: Instant?)
 
     private val tokens = ConcurrentHashMap<String, Entry>()
 
-    /** Adds a token that never expires (a PAT). */
-    fun addStatic(token: String, subject: String = "pat-user") {
+    /** Adds a token that never expires (a PAT); by default another PAT of the warehouse's own user. */
+    fun addStatic(token: String, subject: String = PAT_SUBJECT) {
         tokens[token] = Entry(subject, null)
     }
 

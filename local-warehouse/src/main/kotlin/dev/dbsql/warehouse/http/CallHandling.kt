@@ -16,16 +16,13 @@ import io.ktor.http.ContentType
 import io.ktor.http.HttpHeaders
 import io.ktor.http.HttpStatusCode
 import io.ktor.server.application.ApplicationCall
-import io.ktor.server.request.receive
 import io.ktor.server.response.header
 import io.ktor.server.response.respondText
 import io.ktor.util.AttributeKey
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.delay
 import org.slf4j.LoggerFactory
-import java.io.ByteArrayInputStream
 import java.time.Clock
-import java.util.zip.GZIPInputStream
 
 /** Everything the routes of one warehouse share. */
 internal class WarehouseServices(
@@ -38,18 +35,28 @@ internal class WarehouseServices(
     val faults: FaultPlan,
     val admin: AdminView,
     val clock: Clock,
-)
+    /** The bearer token `/admin/...` requires. Secret. */
+    val adminToken: String,
+) {
+    val bodyLimits: BodyLimits = BodyLimits.of(config)
+}
 
 internal val EndpointKey = AttributeKey<Endpoint>("warehouse.endpoint")
 internal val StatementIdKey = AttributeKey<String>("warehouse.statement")
 internal val FaultKey = AttributeKey<String>("warehouse.fault")
+private val SubjectKey = AttributeKey<String>("warehouse.subject")
+
+/** The subject of the bearer token this call was authenticated with (set by [handle]). */
+internal fun ApplicationCall.subject(): String =
+    attributes.getOrNull(SubjectKey) ?: error("call was not authenticated")
 
 private val log = LoggerFactory.getLogger("dev.dbsql.warehouse.http")
 
 /**
- * Runs one API request: counts it, checks the bearer token (when [authenticated]), applies the fault
- * plan (delay, injected status before the handler acts), then [block]; [ApiException]s become the
- * platform's JSON error body.
+ * Runs one API request: counts it, checks the bearer token (when [authenticated]; its subject is then
+ * [subject]), applies the fault plan (delay, injected status before the handler acts), then [block];
+ * [ApiException]s become the platform's JSON error body. The token is checked before anything reads
+ * the request body.
  */
 internal suspend fun ApplicationCall.handle(
     services: WarehouseServices,
@@ -63,7 +70,7 @@ internal suspend fun ApplicationCall.handle(
     }
     parameters["id"]?.let { attributes.put(StatementIdKey, it) }
     try {
-        if (authenticated) authenticate(services.tokens)
+        if (authenticated) attributes.put(SubjectKey, authenticate(services.tokens))
         val decision = if (endpoint != null) services.faults.decide(endpoint) else FaultDecision.NONE
         decision.describe?.let { attributes.put(FaultKey, it) }
         if (decision.delayMillis > 0) delay(decision.delayMillis)
@@ -73,14 +80,10 @@ internal suspend fun ApplicationCall.handle(
         block(decision)
     } catch (e: ApiException) {
         respondError(e)
-    } catch (e: InjectedAbort) {
-        // The engine drops the connection on this exception and sends no ResponseSent: log it here.
-        requestRecord(services)?.let { services.admin.logRequest(it) }
-        throw e
     } catch (e: CancellationException) {
         throw e
     } catch (e: Exception) {
-        log.error("{} {} failed", request.local.method.value, request.local.uri.substringBefore('?'), e)
+        log.error("{} {} failed", request.local.method.value, requestPath(), e)
         respondError(ApiException(HttpStatusCode.InternalServerError, "INTERNAL_ERROR", "Internal error: ${e.message}"))
     }
 }
@@ -103,10 +106,3 @@ private fun ApplicationCall.authenticate(tokens: TokenRegistry): String {
     }
 }
 
-/** The request body as text; tolerates `Content-Encoding: gzip` (decoded when the bytes are gzip). */
-internal suspend fun ApplicationCall.bodyText(): String {
-    val bytes = receive<ByteArray>()
-    val gzip = bytes.size >= 2 && bytes[0] == 0x1f.toByte() && bytes[1] == 0x8b.toByte() &&
-        request.headers[HttpHeaders.ContentEncoding]?.contains("gzip", ignoreCase = true) == true
-    return if (gzip) GZIPInputStream(ByteArrayInputStream(bytes)).use { it.readBytes() }.decodeToString() else bytes.decodeToString()
-}

@@ -48,7 +48,7 @@ internal fun Route.downloadRoutes(services: WarehouseServices) {
                     "The request must carry the link's http_headers (${LinkSigner.KEY_HEADER}, ${LinkSigner.ALGORITHM_HEADER}).",
                 )
             }
-            val statement = runCatching { services.statements.get(id) }.getOrNull()
+            val statement = runCatching { services.statements.get(id, owner = null) }.getOrNull()
             val holder = statement?.snapshot()?.takeIf { it.state == StatementState.SUCCEEDED }?.holder
             if (holder == null || !holder.acquire()) {
                 return@handle call.s3Error(HttpStatusCode.NotFound, "NoSuchKey", "The specified key does not exist.")

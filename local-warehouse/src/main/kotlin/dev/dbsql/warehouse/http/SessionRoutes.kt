@@ -21,7 +21,8 @@ import kotlinx.serialization.json.JsonPrimitive
  * Sessions: `POST /api/2.0/sql/sessions` (python, ADBC; warehouse_id in the body),
  * `POST /api/2.0/sql/warehouses/{wid}/sessions` (JDBC 3.4.5; no warehouse_id in the body,
  * `execution_mode` ignored), the legacy `/api/2.0/sql/statements/sessions`, and their DELETE forms
- * with the warehouse id in the query, the body, or absent.
+ * with the warehouse id in the query, the body, or absent. A session belongs to the subject of the
+ * token that created it: others get 404 when they use or delete it.
  */
 internal fun Route.sessionRoutes(services: WarehouseServices) {
     for (base in listOf("/api/2.0/sql/sessions", "/api/2.0/sql/statements/sessions")) {
@@ -43,7 +44,7 @@ internal fun Route.sessionRoutes(services: WarehouseServices) {
 }
 
 private suspend fun createSession(call: ApplicationCall, services: WarehouseServices, pathWarehouse: String?, decision: FaultDecision) {
-    val text = call.bodyText()
+    val text = call.bodyText(services.bodyLimits)
     val body = if (text.isBlank()) CreateSessionBody() else parse(text, CreateSessionBody.serializer())
     val warehouseId = pathWarehouse ?: body.warehouseId
         ?: throw ApiErrors.invalidParameter("Missing required field: warehouse_id")
@@ -52,7 +53,7 @@ private suspend fun createSession(call: ApplicationCall, services: WarehouseServ
         .mapNotNull { (k, v) -> (v as? JsonPrimitive)?.takeIf { it !is JsonNull }?.let { k.lowercase() to it.content } }
         .toMap()
     val session = try {
-        services.statements.createSession(warehouseId, body.catalog, body.schema, confs)
+        services.statements.createSession(call.subject(), warehouseId, body.catalog, body.schema, confs)
     } catch (e: SqlFailure) {
         throw ApiErrors.invalidParameter("Cannot open the session: ${e.message}")
     }
@@ -64,11 +65,11 @@ private suspend fun createSession(call: ApplicationCall, services: WarehouseServ
 }
 
 private suspend fun deleteSession(call: ApplicationCall, services: WarehouseServices, decision: FaultDecision) {
-    val text = call.bodyText()
+    val text = call.bodyText(services.bodyLimits)
     val fromBody = if (text.isBlank()) null else runCatching { ApiJson.decodeFromString(DeleteSessionBody.serializer(), text) }.getOrNull()
     val warehouseId = call.parameters["warehouseId"] ?: call.request.queryParameters["warehouse_id"] ?: fromBody?.warehouseId
     if (warehouseId != null && warehouseId != services.warehouseId) throw unknownWarehouse(warehouseId)
-    services.statements.deleteSession(call.parameters["sessionId"]!!)
+    services.statements.deleteSession(call.parameters["sessionId"]!!, call.subject())
     call.respondEmpty(decision)
 }
 

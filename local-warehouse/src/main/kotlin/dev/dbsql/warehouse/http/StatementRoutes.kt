@@ -22,7 +22,8 @@ import kotlinx.coroutines.withContext
 /**
  * `/api/2.0/sql/statements`: execute, get (full and bare `/status`), cancel, close (DELETE) and
  * result chunks. Request bodies on GET / DELETE / cancel are ignored; `?row_offset=` on chunk
- * fetches is accepted and ignored (the index names the chunk).
+ * fetches is accepted and ignored (the index names the chunk). A statement is visible only to the
+ * subject of the token that executed it: others get the same 404 as for an unknown id.
  */
 internal fun Route.statementRoutes(services: WarehouseServices, responses: StatementResponses) {
     route("/api/2.0/sql/statements") {
@@ -32,30 +33,30 @@ internal fun Route.statementRoutes(services: WarehouseServices, responses: State
         route("/{id}") {
             get {
                 call.handle(services, Endpoint.STATUS) { decision ->
-                    val statement = services.statements.get(call.statementId())
+                    val statement = services.statements.get(call.statementId(), call.subject())
                     call.respondStatement(withContext(Dispatchers.IO) { responses.full(statement, decision.linkExpiryMillis) }, decision)
                 }
             }
             get("/status") {
                 call.handle(services, Endpoint.STATUS) { decision ->
-                    call.respondStatement(responses.status(services.statements.get(call.statementId())), decision)
+                    call.respondStatement(responses.status(services.statements.get(call.statementId(), call.subject())), decision)
                 }
             }
             post("/cancel") {
                 call.handle(services, Endpoint.CANCEL) { decision ->
-                    services.statements.cancel(call.statementId())
+                    services.statements.cancel(call.statementId(), call.subject())
                     call.respondEmpty(decision)
                 }
             }
             delete {
                 call.handle(services, Endpoint.CLOSE) { decision ->
-                    services.statements.close(call.statementId())
+                    services.statements.close(call.statementId(), call.subject())
                     call.respondEmpty(decision)
                 }
             }
             get("/result/chunks/{index}") {
                 call.handle(services, Endpoint.CHUNK) { decision ->
-                    val statement = services.statements.get(call.statementId())
+                    val statement = services.statements.get(call.statementId(), call.subject())
                     val index = call.parameters["index"]?.toIntOrNull()
                         ?: throw ApiErrors.invalidParameter("Invalid chunk index '${call.parameters["index"]}'")
                     val data = withContext(Dispatchers.IO) { responses.chunk(statement, index, decision.linkExpiryMillis) }
@@ -76,14 +77,14 @@ private suspend fun execute(
     responses: StatementResponses,
     decision: FaultDecision,
 ) {
-    val spec = ExecuteRequests.parse(call.bodyText())
+    val spec = ExecuteRequests.parse(call.bodyText(services.bodyLimits))
     val warehouseId = spec.warehouseId
     when {
         warehouseId != null && warehouseId != services.warehouseId -> throw unknownWarehouse(warehouseId)
         warehouseId == null && spec.sessionId == null ->
             throw ApiErrors.invalidParameter("Missing required field: warehouse_id")
     }
-    val statement: Statement = services.statements.execute(spec)
+    val statement: Statement = services.statements.execute(spec, call.subject())
     call.attributes.put(StatementIdKey, statement.id)
     services.statements.awaitFor(statement, spec.wait, spec.onWaitTimeout)
     call.respondStatement(withContext(Dispatchers.IO) { responses.full(statement, decision.linkExpiryMillis) }, decision)

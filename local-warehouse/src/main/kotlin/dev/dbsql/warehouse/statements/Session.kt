@@ -11,11 +11,13 @@ fun interface ContextOpener {
 
 /**
  * A SEA session: one engine context for its life, on which its statements run one at a time
- * ([mutex]). Session confs arrive lower-cased.
+ * ([mutex]). Session confs arrive lower-cased. Only [owner] (the subject of the token that created
+ * it) can see, use or delete it.
  */
 internal class Session(
     val id: String,
     val warehouseId: String,
+    val owner: String,
     val context: EngineContext,
     val confs: Map<String, String>,
     val createdAt: Instant,

@@ -21,10 +21,12 @@ internal data class Failure(val errorCode: String, val message: String, val sqlS
  * One statement and its state machine:
  * PENDING → RUNNING → SUCCEEDED / FAILED / CANCELED, and CLOSED after close or result expiry.
  * All transitions happen under the statement's lock; [done] completes on the first terminal state.
+ * Only [owner] (the subject of the token that executed it) can see it, its chunks and its links.
  */
 internal class Statement(
     val id: String,
     val spec: ExecuteSpec,
+    val owner: String,
     val session: Session?,
     val receivedAt: Instant,
 ) {

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong
 
 /**
  * Statements and sessions of one warehouse: creation, lookup (with result expiry), cancel, close.
- * Unknown ids throw the API's 404. Thread-safe.
+ * Every lookup names the caller's subject: a statement or session of another subject is answered
+ * exactly like an unknown id (the API's 404), so ids leak nothing. Thread-safe.
  */
 internal class StatementService(
     private val config: WarehouseConfig,
@@ -54,16 +55,23 @@ internal class StatementService(
 
     fun allSessions(): Collection<Session> = sessions.values
 
-    suspend fun createSession(warehouseId: String, catalog: String?, schema: String?, confs: Map<String, String>): Session {
+    suspend fun createSession(
+        owner: String,
+        warehouseId: String,
+        catalog: String?,
+        schema: String?,
+        confs: Map<String, String>,
+    ): Session {
         val context = withContext(Dispatchers.IO) { opener.open(catalog, schema, confs) }
-        val session = Session(UUID.randomUUID().toString(), warehouseId, context, confs, clock.instant())
+        val session = Session(UUID.randomUUID().toString(), warehouseId, owner, context, confs, clock.instant())
         sessions[session.id] = session
         return session
     }
 
     /** Deletes a session: its unfinished statements are canceled, its context closed once they stopped. */
-    fun deleteSession(id: String) {
-        val session = sessions.remove(id) ?: throw ApiErrors.notFound("Session $id does not exist.")
+    fun deleteSession(id: String, owner: String) {
+        val session = sessions[id]?.takeIf { it.owner == owner } ?: throw sessionNotFound(id)
+        if (!sessions.remove(id, session)) throw sessionNotFound(id)
         session.deletedAt = clock.instant()
         statements.values.filter { it.session === session && !it.state.terminal }.forEach { runner.cancel(it) }
         scope.launch {
@@ -71,11 +79,14 @@ internal class StatementService(
         }
     }
 
-    fun session(id: String): Session = sessions[id] ?: throw ApiErrors.notFound("Session $id does not exist.")
+    fun session(id: String, owner: String): Session =
+        sessions[id]?.takeIf { it.owner == owner } ?: throw sessionNotFound(id)
 
-    fun execute(spec: ExecuteSpec): Statement {
-        val session = spec.sessionId?.let { session(it) }
-        val statement = Statement(UUID.randomUUID().toString(), spec, session, clock.instant())
+    private fun sessionNotFound(id: String) = ApiErrors.notFound("Session $id does not exist.")
+
+    fun execute(spec: ExecuteSpec, owner: String): Statement {
+        val session = spec.sessionId?.let { session(it, owner) }
+        val statement = Statement(UUID.randomUUID().toString(), spec, owner, session, clock.instant())
         statements[statement.id] = statement
         executesAccepted.incrementAndGet()
         runner.submit(statement)
@@ -92,16 +103,21 @@ internal class StatementService(
         }
     }
 
-    /** The statement with [id] (expiring its result if due); 404 when unknown. */
-    fun get(id: String): Statement {
-        val statement = statements[id] ?: throw ApiErrors.notFound("Statement $id does not exist.")
+    /**
+     * The statement with [id] (expiring its result if due); 404 when unknown or when [owner] is not
+     * null and differs from the statement's. Null [owner] is for signed link downloads, whose
+     * signature already names the statement.
+     */
+    fun get(id: String, owner: String?): Statement {
+        val statement = statements[id]?.takeIf { owner == null || it.owner == owner }
+            ?: throw ApiErrors.notFound("Statement $id does not exist.")
         statement.expireIfDue(clock.instant(), ::retentionEnd)
         return statement
     }
 
-    fun cancel(id: String): Statement = get(id).also { runner.cancel(it) }
+    fun cancel(id: String, owner: String): Statement = get(id, owner).also { runner.cancel(it) }
 
-    fun close(id: String): Statement = get(id).also { statement ->
+    fun close(id: String, owner: String): Statement = get(id, owner).also { statement ->
         statement.close(clock.instant())
         runner.keepInterrupting(statement)
     }

@@ -25,7 +25,8 @@ import javax.net.ssl.SSLSocket
  * (an `SSLServerSocket` from the configured key store) and each connection is relayed byte for
  * byte to the CIO server on a private loopback port. HTTP semantics (keep-alive, Content-Length,
  * aborted bodies) pass through unchanged: when the backend drops a connection, so does this side.
- * Two daemon threads per open connection.
+ * Two daemon threads per open connection. The backend port is reachable on loopback, so the backend
+ * asks [isRelayed] and refuses every connection that did not come from here.
  */
 internal class TlsTerminator(tls: TlsConfig, host: String, port: Int, private val backendPort: Int) : AutoCloseable {
     private val threadIds = AtomicInteger()
@@ -33,6 +34,7 @@ internal class TlsTerminator(tls: TlsConfig, host: String, port: Int, private va
         Thread(r, "warehouse-tls-${threadIds.incrementAndGet()}").apply { isDaemon = true }
     }
     private val open = ConcurrentHashMap.newKeySet<Socket>()
+    private val relayPorts = ConcurrentHashMap.newKeySet<Int>()
     private val server: ServerSocket = sslContext(tls).serverSocketFactory.createServerSocket().apply {
         reuseAddress = true
         bind(InetSocketAddress(InetAddress.getByName(host), port), 128)
@@ -42,6 +44,9 @@ internal class TlsTerminator(tls: TlsConfig, host: String, port: Int, private va
 
     /** The port clients connect to. */
     val port: Int = server.localPort
+
+    /** Whether a backend connection from loopback port [remotePort] is one this terminator opened. */
+    fun isRelayed(remotePort: Int): Boolean = remotePort in relayPorts
 
     init {
         pool.execute(::acceptLoop)
@@ -66,6 +71,7 @@ internal class TlsTerminator(tls: TlsConfig, host: String, port: Int, private va
             client.tcpNoDelay = true
             client.startHandshake()
             backend = Socket(InetAddress.getLoopbackAddress(), backendPort).apply { tcpNoDelay = true }
+            relayPorts += backend.localPort
             open += backend
             val toBackend = backend
             pool.execute {
@@ -97,6 +103,7 @@ internal class TlsTerminator(tls: TlsConfig, host: String, port: Int, private va
 
     private fun closeQuietly(socket: Socket) {
         open -= socket
+        if (socket !is SSLSocket) relayPorts -= socket.localPort
         runCatching { socket.close() }
     }
 

@@ -130,7 +130,7 @@ class OAuthAuthorizeSpec : FunSpec({
     }
 
     test("without auto-approve the redirect carries access_denied") {
-        OAuthTestServer(OAuthSettings(autoApprove = false)).use { denying ->
+        OAuthTestServer(testSettings().copy(autoApprove = false)).use { denying ->
             val response = denying.get(
                 "/oidc/v1/authorize?response_type=code&client_id=$CLI&redirect_uri=$REDIRECT&state=s&code_challenge=abc&code_challenge_method=S256",
             )

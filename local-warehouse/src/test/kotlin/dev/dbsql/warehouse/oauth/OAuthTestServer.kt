@@ -35,7 +35,7 @@ class MutableClock(@Volatile var now: Instant = Instant.parse("2026-01-01T00:00:
  * Only the OAuth routes, on a real CIO server on a random loopback port, with a client that does
  * not follow redirects.
  */
-class OAuthTestServer(settings: OAuthSettings = OAuthSettings(), val clock: MutableClock = MutableClock()) : AutoCloseable {
+class OAuthTestServer(settings: OAuthSettings = testSettings(), val clock: MutableClock = MutableClock()) : AutoCloseable {
     val registry = TokenRegistry(clock)
     val oauth = OAuthServer(registry, settings, clock)
     private var base = ""
@@ -67,6 +67,9 @@ class OAuthTestServer(settings: OAuthSettings = OAuthSettings(), val clock: Muta
 
 suspend fun HttpResponse.json(): JsonObject = Json.parseToJsonElement(bodyAsText()).jsonObject
 
-const val SP_ID: String = "dbsql-test-sp"
+const val SP_ID: String = OAuthSettings.SERVICE_PRINCIPAL_ID
 const val SP_SECRET: String = "dbsql-test-secret"
+
+/** OAuth turned on the way tests want it: the built-in clients with [SP_SECRET], U2M logins approved. */
+fun testSettings(): OAuthSettings = OAuthSettings(clients = OAuthSettings.builtInClients(SP_SECRET), autoApprove = true)
 const val CLI: String = "databricks-cli"

@@ -16,7 +16,7 @@ import kotlinx.serialization.json.long
 import java.time.Duration
 
 class OAuthTokenEndpointSpec : FunSpec({
-    val server = OAuthTestServer(OAuthSettings(accessTokenLifetime = Duration.ofSeconds(2)))
+    val server = OAuthTestServer(testSettings().copy(accessTokenLifetime = Duration.ofSeconds(2)))
     afterSpec { server.close() }
     beforeTest { server.oauth.counters.reset() }
 

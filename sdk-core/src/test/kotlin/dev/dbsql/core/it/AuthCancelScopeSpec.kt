@@ -8,9 +8,9 @@ import dev.dbsql.core.DatabricksSqlClient
 import dev.dbsql.warehouse.LocalWarehouse
 import dev.dbsql.warehouse.faults.Endpoint
 import dev.dbsql.warehouse.statements.StatementState
+import io.kotest.assertions.nondeterministic.eventually
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
-import io.kotest.matchers.longs.shouldBeLessThan
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import kotlinx.coroutines.CoroutineScope
@@ -86,17 +86,15 @@ class AuthCancelScopeSpec : FunSpec({
         }
     }
 
-    test("cancelling the coroutine in await cancels the statement on the warehouse within a second") {
+    test("cancelling the coroutine in await cancels the statement on the warehouse") {
         val h = client.submit(Fixtures.ENDLESS_SQL, options = json)
         coroutineScope {
             val waiter = async { client.await(h) }
-            delay(300)
-            val started = System.nanoTime()
+            // await is under way once the warehouse has seen it poll (hang guards only, no time bounds)
+            wh.admin.awaitRequest { it.endpoint == Endpoint.STATUS && it.statementId == h.statementId }
             waiter.cancelAndJoin()
-            val record = wh.admin.awaitCancel(h.statementId, Duration.ofSeconds(1))
-            ((System.nanoTime() - started) / 1_000_000) shouldBeLessThan 1_000L
-            record.cancelArrived shouldBe true
-            wh.admin.awaitState(h.statementId, StatementState.CANCELED, timeout = Duration.ofSeconds(10))
+            wh.admin.awaitCancel(h.statementId).cancelArrived shouldBe true
+            wh.admin.awaitState(h.statementId, StatementState.CANCELED)
         }
     }
 
@@ -104,12 +102,9 @@ class AuthCancelScopeSpec : FunSpec({
         val sql = "SELECT sum(id) + 1 AS first_request_cancel FROM range(1000000000000) t1"
         coroutineScope {
             val running = async { client.execute(sql, options = json.copy(waitTimeout = 5.seconds)) }
-            delay(500)
-            wh.admin.statementsWithText(sql).size shouldBe 1
-            val started = System.nanoTime()
+            eventually(30.seconds) { wh.admin.statementsWithText(sql).size shouldBe 1 }
             running.cancelAndJoin()
             // the server answers the POST after its 5 s wait; the cancel follows before the join returns
-            ((System.nanoTime() - started) / 1_000_000) shouldBeLessThan 8_000L
             val id = wh.admin.statementsWithText(sql).single().id
             wh.admin.statement(id)!!.cancelArrived shouldBe true
             wh.admin.awaitState(id, StatementState.CANCELED, timeout = Duration.ofSeconds(10))
@@ -136,8 +131,7 @@ class AuthCancelScopeSpec : FunSpec({
         val c = DatabricksSqlClient(Fixtures.config(wh), scope = parent)
         c.execute("SELECT 1", options = json)
         parent.cancel()
-        delay(100)
-        c.isClosed shouldBe true
+        eventually(30.seconds) { c.isClosed shouldBe true }
         shouldThrow<ClientClosedException> { c.execute("SELECT 1", options = json) }
     }
 

@@ -81,11 +81,18 @@ class LifecycleSpec : FunSpec({
     }
 
     test("submit returns at once; status, await and close work on the handle") {
-        wh.faults.inject(Endpoint.QUERY, Fault.Delay(1_500), Trigger.nth(1))
+        // Held far longer than any test waits, so "not finished yet" is certain; released by a cancel.
+        val hold = wh.faults.inject(Endpoint.QUERY, Fault.Delay(600_000), Trigger.nth(1))
+        try {
+            val held = client.submit("SELECT 1 AS one", options = json.copy(tag = "slow"))
+            held.tag shouldBe "slow"
+            listOf(StatementState.PENDING, StatementState.RUNNING) shouldContain client.status(held).state
+            client.cancel(held)
+            wh.admin.awaitState(held.statementId, dev.dbsql.warehouse.statements.StatementState.CANCELED)
+        } finally {
+            wh.faults.remove(hold) // unfired when the cancel came while PENDING
+        }
         val h = client.submit("SELECT 1 AS one", options = json.copy(tag = "slow"))
-        h.tag shouldBe "slow"
-        val early = client.status(h)
-        listOf(StatementState.PENDING, StatementState.RUNNING) shouldContain early.state
         val r = client.await(h)
         r.manifest.totalRowCount shouldBe 1L
         client.close(h)

@@ -4,6 +4,8 @@ import dev.dbsql.flow.internal.source.DownloadHedge
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.delay
 import java.io.IOException
 import java.time.Duration
@@ -19,7 +21,7 @@ class DownloadHedgeSpec : FunSpec({
         val claimedBy = ArrayList<Int>()
         val value = hedge.download(0) { claim ->
             val me = calls.getAndIncrement()
-            if (me == 0) delay(10_000)
+            if (me == 0) awaitCancellation() // stalls until the race is decided
             if (claim.claim()) { synchronized(claimedBy) { claimedBy += me }; "from $me" } else null
         }
         value shouldBe "from 1"
@@ -39,12 +41,14 @@ class DownloadHedgeSpec : FunSpec({
     test("the first request failing before it answered leaves the second one to deliver") {
         val hedge = DownloadHedge(after)
         val calls = AtomicInteger()
+        val secondStarted = CompletableDeferred<Unit>()
         val value = hedge.download(0) { claim ->
             val me = calls.getAndIncrement()
             if (me == 0) {
-                delay(300) // past the hedge delay: the second request is under way
+                secondStarted.await() // fail only once the second request is under way
                 throw IOException("connection reset")
             }
+            secondStarted.complete(Unit)
             delay(400)
             if (claim.claim()) "second" else null
         }
