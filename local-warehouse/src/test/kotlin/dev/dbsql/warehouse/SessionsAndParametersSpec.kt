@@ -12,6 +12,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.ktor.http.HttpMethod
 import kotlinx.coroutines.delay
+import kotlinx.serialization.json.jsonObject
 
 class SessionsAndParametersSpec : FunSpec({
     val warehouse = LocalWarehouse.start()
@@ -87,6 +88,19 @@ class SessionsAndParametersSpec : FunSpec({
         ).json
         json.state() shouldBe "SUCCEEDED"
         json.obj("result").arr("data_array").cells() shouldBe listOf(listOf("42", null, "2024-02-29"))
+    }
+
+    test("a parameter inside a table function keeps the columns' names and types") {
+        // DuckDB cannot describe `range(?)` before it runs: the manifest must still say `square BIGINT`
+        val json = http.execute(
+            "SELECT id * id AS square FROM range(:n)",
+            """"parameters":[{"name":"n","value":"4","type":"BIGINT"}]""",
+        ).json
+        json.state() shouldBe "SUCCEEDED"
+        val column = json.obj("manifest").obj("schema").arr("columns").single().jsonObject
+        column.str("name") shouldBe "square"
+        column.str("type_name") shouldBe "LONG"
+        json.obj("result").arr("data_array").cells() shouldBe listOf(listOf("0"), listOf("1"), listOf("4"), listOf("9"))
     }
 
     test("positional parameters with ordinal (JDBC shape)") {

@@ -153,8 +153,10 @@ internal class DuckDbContext(
                     return StoredResultImpl.empty(emptyList(), options.format, options.lz4)
                 }
                 else -> {
-                    val cols = columnsOf(ps)
                     val wrappable = t.firstWord in WRAPPABLE
+                    val cols = columnsOf(ps.metaData).let { described ->
+                        if (wrappable && t.binds.isNotEmpty() && described.any { it.second == UNRESOLVED }) columnsByRunning(t) else described
+                    }
                     if (wrappable && cols.any { TypeMapping.normalize(it.second) != it.second }) {
                         ps.close()
                         val wrapped = wrap(t.sql, cols)
@@ -169,13 +171,26 @@ internal class DuckDbContext(
         }
     }
 
-    private fun columnsOf(ps: PreparedStatement): List<Pair<String, DuckType>> {
-        val md = ps.metaData
+    private fun columnsOf(ps: PreparedStatement): List<Pair<String, DuckType>> = columnsOf(ps.metaData)
+
+    /**
+     * The columns of a query DuckDB cannot describe before it runs (a parameter inside a table
+     * function, `range(?)`, leaves every column `unknown UNKNOWN`): run it with no rows and read
+     * the columns of the answer.
+     */
+    private fun columnsByRunning(t: Translated.Sql): List<Pair<String, DuckType>> =
+        prepare("SELECT * FROM (${t.sql}\n) AS q LIMIT 0", t.binds).use { probe ->
+            probe.executeQuery().use { rs -> columnsOf(rs.metaData) }
+        }
+
+    private fun columnsOf(md: java.sql.ResultSetMetaData): List<Pair<String, DuckType>> {
         return (1..md.columnCount).map { i ->
             val text = md.getColumnTypeName(i)
             md.getColumnName(i) to (runCatching { DuckType.parse(text) }.getOrNull() ?: DuckType.Scalar(text.uppercase()))
         }
     }
+
+    private val UNRESOLVED = DuckType.Scalar("UNKNOWN")
 
     /** Casts the columns without a Databricks twin inside DuckDB. */
     private fun wrap(sql: String, cols: List<Pair<String, DuckType>>): String {
