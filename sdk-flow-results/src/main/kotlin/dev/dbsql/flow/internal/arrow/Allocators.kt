@@ -14,6 +14,7 @@ import org.apache.arrow.memory.rounding.SegmentRoundingPolicy
  */
 internal object DefaultAllocator {
     val root: BufferAllocator by lazy {
+        JvmFlags.requireNioOpen()
         RootAllocator(
             AllocationListener.NOOP,
             Long.MAX_VALUE,
