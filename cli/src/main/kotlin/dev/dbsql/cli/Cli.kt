@@ -49,7 +49,7 @@ class Cli(
     private val out: OutputStream,
     private val err: PrintStream,
     private val env: Map<String, String> = System.getenv(),
-    private val home: Path = Path.of(System.getProperty("user.home")),
+    private val home: Path = Path.of(env["HOME"]?.takeIf { it.isNotBlank() } ?: System.getProperty("user.home")),
     private val errIsTerminal: Boolean = Terminal.isTerminal(2),
     private val stdin: InputStream = InputStream.nullInputStream(),
     private val stdinIsTerminal: Boolean = true,

@@ -51,8 +51,15 @@ class Target(
             val settings = try {
                 WorkspaceSettings.resolve(env = env, homeDir = home, profile = options.profile, host = options.host)
             } catch (e: CredentialsException) {
+                val message = e.message.orEmpty()
+                val tried = message.substringAfter("; tried:", "").takeIf { it.isNotBlank() }
+                val summary = if (tried != null && options.host == null) {
+                    "a workspace is configured (${what.joinToString(", ")}) but has no usable credentials; tried:$tried"
+                } else {
+                    message
+                }
                 throw CredentialsException(
-                    "${e.message}\n(a workspace is configured: ${what.joinToString(", ")}; the embedded local warehouse is used only with --local or when none is)",
+                    "$summary\nThe embedded local warehouse is used only with --local, or when no workspace is configured at all.",
                     e,
                 )
             }
@@ -89,7 +96,7 @@ class Target(
             try {
                 ClientConfig(host.trim(), "check", AuthConfig.Pat(SecretRef.Inline("unused")))
             } catch (e: ConfigurationException) {
-                throw ConfigurationException(what, e.message?.removePrefix("host: ") ?: "not a valid workspace URL", e)
+                throw ConfigurationException(what, e.message.removePrefix("host: "), e)
             }
         }
 
