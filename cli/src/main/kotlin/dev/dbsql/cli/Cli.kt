@@ -53,6 +53,7 @@ class Cli(
     private val errIsTerminal: Boolean = Terminal.isTerminal(2),
     private val stdin: InputStream = InputStream.nullInputStream(),
     private val stdinIsTerminal: Boolean = true,
+    private val outIsTerminal: Boolean = false,
 ) {
     suspend fun run(args: Array<String>): Int {
         val options = try {
@@ -141,7 +142,7 @@ class Cli(
         if ((options.resume != null || options.cancel != null) && target.isEmbedded) {
             throw UsageException("--resume and --cancel need a workspace (or a local warehouse started with `java -jar local-warehouse.jar`): the embedded one lives for one run only")
         }
-        val progress = Progress(err, options.progress ?: errIsTerminal, options.timing)
+        val progress = Progress(err, options.progress ?: errIsTerminal, options.timing, drawDownload = options.output != null || !outIsTerminal)
         DatabricksSqlClient(target.config, target.credentials).use { client ->
             // No server-side wait: the statement ID is known at once, so Ctrl-C can always cancel it.
             val executeOptions = ExecuteOptions(waitTimeout = Duration.ZERO, rowLimit = options.maxRows, tag = "dbsql-cli")

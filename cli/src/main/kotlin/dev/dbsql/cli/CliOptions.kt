@@ -55,9 +55,9 @@ statements separated by ';' runs them in order in one session and prints each re
 
 Where it runs: the workspace of --host, --profile, the DATABRICKS_* variables or ~/.databrickscfg.
 The embedded local warehouse (DuckDB) is used only with --local, or when no workspace is configured
-at all (no DATABRICKS_HOST, DATABRICKS_TOKEN, DATABRICKS_CLIENT_ID/SECRET, DATABRICKS_CONFIG_PROFILE,
-DATABRICKS_CONFIG_FILE, and no ~/.databrickscfg). A configured workspace without usable credentials
-is an authentication error (exit 3) that lists what was tried.
+at all (none of DATABRICKS_HOST, DATABRICKS_TOKEN, DATABRICKS_CLIENT_ID/SECRET, DATABRICKS_CONFIG_PROFILE,
+DATABRICKS_CONFIG_FILE, DATABRICKS_WAREHOUSE_ID, and no ~/.databrickscfg). A configured workspace without
+usable credentials is an authentication error (exit 3) that lists what was tried.
 
 Options:
   -c SQL                the SQL to run
@@ -90,7 +90,8 @@ Options:
                         progress on standard error: elapsed time and statement ID while it runs,
                         then rows, MiB, rate and percentage while the result downloads, and a
                         summary line (default: whenever standard error is a terminal, even when
-                        standard output is redirected)
+                        standard output is redirected; with the result on the same terminal only
+                        the running phase and the summary are shown)
   --debug               trace HTTP calls on standard error (tokens, secrets and URL queries redacted)
   --help, --version
 

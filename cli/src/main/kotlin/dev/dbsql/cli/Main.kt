@@ -25,7 +25,7 @@ fun main(args: Array<String>) {
     // Not System.out: a PrintStream hides write errors, so a closed pipe would go unnoticed.
     val stdout = StdoutStream(FileOutputStream(FileDescriptor.out))
     val code = runBlocking {
-        val work = async { Cli(stdout, stderr, stdinIsTerminal = Terminal.isTerminal(0), stdin = System.`in`).run(args) }
+        val work = async { Cli(stdout, stderr, stdin = System.`in`, stdinIsTerminal = Terminal.isTerminal(0), outIsTerminal = Terminal.isTerminal(1)).run(args) }
         val signal = AtomicReference<String?>(null)
         val handled = Signals.install(listOf("INT", "TERM")) { name ->
             if (signal.compareAndSet(null, name)) {

@@ -7,8 +7,16 @@ import java.io.PrintStream
  * [enabled]: the elapsed time and statement ID while it runs, then rows, MiB, rate and a
  * percentage (when the manifest gives the total) while the result downloads, and one summary line
  * at the end. [timing] prints the summary line even when progress is off. Thread-safe.
+ * When standard output is the same terminal, only the running phase is drawn ([drawDownload]).
  */
-class Progress(private val err: PrintStream, private val enabled: Boolean, private val timing: Boolean = false, private val everyMillis: Long = 250) {
+class Progress(
+    private val err: PrintStream,
+    private val enabled: Boolean,
+    private val timing: Boolean = false,
+    /** False when the result goes to the same terminal: then the download line would mix with the rows. */
+    private val drawDownload: Boolean = true,
+    private val everyMillis: Long = 250,
+) {
     private var started = System.nanoTime()
     private var downloadStarted = 0L
     private var lastDraw = 0L
@@ -35,6 +43,11 @@ class Progress(private val err: PrintStream, private val enabled: Boolean, priva
     fun downloading(totalRows: Long?) {
         this.totalRows = totalRows?.takeIf { it > 0 }
         downloadStarted = System.nanoTime()
+        if (!drawDownload && drawn) {
+            err.print("\r\u001b[2K")
+            err.flush()
+            drawn = false
+        }
     }
 
     @Synchronized
@@ -47,7 +60,7 @@ class Progress(private val err: PrintStream, private val enabled: Boolean, priva
     /** Redraws when enough time passed. */
     @Synchronized
     fun tick() {
-        if (!enabled) return
+        if (!enabled || (!drawDownload && downloadStarted != 0L)) return
         val now = System.nanoTime()
         if (drawn && (now - lastDraw) / 1_000_000 < everyMillis) return
         lastDraw = now
