@@ -38,9 +38,9 @@ class CliPipeSpec : FunSpec({
         withClue(err.readText()) { process.exitValue() shouldBe ExitCode.OUTPUT_CLOSED }
         val record = warehouse.admin.statementsWithText(sql).single()
         warehouse.admin.awaitCancel(record.id, Duration.ofSeconds(30)).cancelArrived shouldBe true
-        // the whole result is about 200 downloads; a tool that stops at once makes a handful
+        // the whole result is about 200 downloads; a tool that stops makes far fewer (the prefetch is bounded)
         val fetches = warehouse.admin.requests().filter { it.method == "GET" && it.path.contains(record.id) && it.path != "/api/2.0/sql/statements/${record.id}" }
-        withClue(fetches.map { it.path }) { fetches.size shouldBeLessThan 40 }
+        withClue(fetches.map { it.path }) { fetches.size shouldBeLessThan 100 }
     }
 
     test("Ctrl-C while --output FILE is written leaves no file, and says so") {
