@@ -11,13 +11,11 @@ import dev.dbsql.core.PermissionDeniedException
 import dev.dbsql.core.SqlException
 import dev.dbsql.core.StatementCanceledException
 import dev.dbsql.core.StatementHandle
-import dev.dbsql.flow.RecordBatch
 import dev.dbsql.flow.ResultOptions
-import dev.dbsql.flow.executeStreaming
-import dev.dbsql.flow.resumeBatches
-import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.withTimeoutOrNull
 import kotlin.coroutines.cancellation.CancellationException
+import java.io.IOException
+import java.io.InputStream
 import java.io.OutputStream
 import java.io.PrintStream
 import java.nio.file.Files
@@ -35,19 +33,27 @@ object ExitCode {
     const val OTHER = 5
     const val TIMEOUT = 6
     const val INTERRUPTED = 130
+    const val OUTPUT_CLOSED = 141
     const val TERMINATED = 143
 }
 
+/** The most SQL text read from a file or standard input. */
+const val MAX_SQL_BYTES: Int = 16 shl 20
+
 /**
  * The `dbsql` tool, apart from process concerns (signals, exit): [run] returns the exit code.
- * Results go to [out] (or `--output`), messages and progress to [err].
+ * Results go to [out] (or `--output`), messages and progress to [err]. SQL may be read from
+ * [stdin] (with `-`, or when no SQL is given and [stdinIsTerminal] is false).
  */
 class Cli(
     private val out: OutputStream,
     private val err: PrintStream,
     private val env: Map<String, String> = System.getenv(),
-    private val home: Path = Path.of(System.getProperty("user.home")),
-    private val errIsTerminal: Boolean = System.console() != null,
+    private val home: Path = Path.of(env["HOME"]?.takeIf { it.isNotBlank() } ?: System.getProperty("user.home")),
+    private val errIsTerminal: Boolean = Terminal.isTerminal(2),
+    private val stdin: InputStream = InputStream.nullInputStream(),
+    private val stdinIsTerminal: Boolean = true,
+    private val outIsTerminal: Boolean = false,
 ) {
     suspend fun run(args: Array<String>): Int {
         val options = try {
@@ -57,15 +63,67 @@ class Cli(
         }
         if (options.help) return ExitCode.OK.also { PrintStream(out, true).println(USAGE) }
         if (options.version) return ExitCode.OK.also { PrintStream(out, true).println("dbsql ${javaClass.`package`?.implementationVersion ?: "0.1.0-SNAPSHOT"}") }
+        var file: AtomicFileOutput? = null
         return try {
-            Target.resolve(options, env, home).use { target -> bounded(options) { act(options, target) } }
+            val statements = statements(options)
+            if (statements != null && options.submit && statements.size != 1) throw UsageException("--submit takes one statement (got ${statements.size})")
+            if (statements != null && options.format == OutputFormat.ARROW && statements.size > 1) {
+                throw UsageException("--format arrow writes one result; the SQL has ${statements.size} statements")
+            }
+            options.output?.let { AtomicFileOutput.checkTarget(it) }
+            Target.resolve(options, env, home).use { target ->
+                if (options.submit && target.isEmbedded) {
+                    throw UsageException(
+                        "--submit needs a workspace (or a local warehouse started with `java -jar local-warehouse.jar`): " +
+                            "the embedded warehouse stops when this process exits, so the handle would be useless",
+                    )
+                }
+                val opened = options.output?.let { AtomicFileOutput.open(it) }
+                file = opened
+                val sink = opened?.stream ?: out
+                bounded(options) { act(options, statements, target, sink) }.also { code ->
+                    if (code == ExitCode.OK) opened?.commit()
+                }
+            }
         } catch (e: UsageException) {
             usage(e.message)
         } catch (e: CancellationException) {
             throw e // Ctrl-C / SIGTERM: main reports it, with the signal's exit code
+        } catch (e: OutputClosedException) {
+            ExitCode.OUTPUT_CLOSED // like other tools in a pipeline: quietly (the statement was cancelled)
         } catch (e: Exception) {
             failure(e)
+        } finally {
+            file?.let { f ->
+                f.close()
+                if (!f.isCommitted) err.println("dbsql: ${f.target} was not written; no partial file was left")
+            }
         }
+    }
+
+    /** The statements to run, or null for `--resume` / `--cancel`. */
+    private fun statements(options: CliOptions): List<String>? {
+        if (options.resume != null || options.cancel != null) return null
+        val source = options.source ?: if (!stdinIsTerminal) SqlSource.Stdin else throw UsageException("no SQL given")
+        val text = when (source) {
+            is SqlSource.Text -> source.sql
+            is SqlSource.File -> try {
+                if (Files.size(source.path) > MAX_SQL_BYTES) throw UsageException("-f ${source.path} is larger than ${MAX_SQL_BYTES shr 20} MiB")
+                Files.readString(source.path)
+            } catch (e: NoSuchFileException) {
+                throw UsageException("-f ${source.path}: no such file")
+            } catch (e: IOException) {
+                throw UsageException("-f ${source.path}: cannot read it (${e.message})")
+            }
+            SqlSource.Stdin -> {
+                val bytes = stdin.readNBytes(MAX_SQL_BYTES + 1)
+                if (bytes.size > MAX_SQL_BYTES) throw UsageException("the SQL on standard input is larger than ${MAX_SQL_BYTES shr 20} MiB")
+                String(bytes, Charsets.UTF_8)
+            }
+        }
+        val statements = SqlScript.split(text)
+        if (statements.isEmpty()) throw UsageException(if (source == SqlSource.Stdin) "no SQL given (standard input has no statement)" else "no SQL given")
+        return statements
     }
 
     /**
@@ -80,16 +138,17 @@ class Cli(
         }
     }
 
-    private suspend fun act(options: CliOptions, target: Target): Int {
+    private suspend fun act(options: CliOptions, statements: List<String>?, target: Target, sink: OutputStream): Int {
         if ((options.resume != null || options.cancel != null) && target.isEmbedded) {
             throw UsageException("--resume and --cancel need a workspace (or a local warehouse started with `java -jar local-warehouse.jar`): the embedded one lives for one run only")
         }
-        val progress = Progress(err, options.progress ?: errIsTerminal)
+        val progress = Progress(err, options.progress ?: errIsTerminal, options.timing, drawDownload = options.output != null || !outIsTerminal)
         DatabricksSqlClient(target.config, target.credentials).use { client ->
             // No server-side wait: the statement ID is known at once, so Ctrl-C can always cancel it.
             val executeOptions = ExecuteOptions(waitTimeout = Duration.ZERO, rowLimit = options.maxRows, tag = "dbsql-cli")
             // --max-rows asks for a cut result: reading it is not an error.
             val resultOptions = ResultOptions(allowTruncated = options.maxRows != null)
+            val runner = Runner(client, executeOptions, resultOptions, WriterSettings(options.format, options.nullAs, options.noTruncate), progress)
             when {
                 options.cancel != null -> {
                     val handle = readHandle(options.cancel)
@@ -98,46 +157,16 @@ class Cli(
                     err.println("cancel sent for statement ${handle.statementId}; it is now ${status.stateName}")
                 }
                 options.submit -> {
-                    val handle = client.submit(options.sql!!, options = executeOptions)
-                    withOutput(options) { it.write((handle.toJson() + "\n").toByteArray()) }
+                    val p = options.params.map { dev.dbsql.core.SqlParameter.named(it.name, it.value, it.type ?: "STRING") }
+                    val handle = client.submit(statements!!.single(), dev.dbsql.core.StatementParameters(p), executeOptions)
+                    sink.write((handle.toJson() + "\n").toByteArray())
+                    sink.flush()
                 }
-                options.resume != null -> {
-                    val handle = readHandle(options.resume)
-                    write(options, client.resumeBatches(handle, resultOptions), progress)
-                }
-                else -> write(options, client.executeStreaming(options.sql!!, executeOptions = executeOptions, resultOptions = resultOptions), progress)
+                options.resume != null -> runner.resume(readHandle(options.resume), sink)
+                else -> runner.runAll(statements!!, options.params, sink)
             }
         }
         return ExitCode.OK
-    }
-
-    private suspend fun write(options: CliOptions, batches: Flow<RecordBatch>, progress: Progress) {
-        withOutput(options) { stream ->
-            val writer = resultWriter(options.format, stream)
-            var columns = emptyList<String>()
-            try {
-                batches.collect { batch ->
-                    batch.use {
-                        columns = it.schema.fields.map { f -> f.name }
-                        writer.batch(it)
-                        progress.add(it.rowCount.toLong(), it.root.fieldVectors.sumOf { v -> v.bufferSize.toLong() })
-                    }
-                }
-            } finally {
-                progress.done()
-            }
-            writer.finish(columns)
-        }
-    }
-
-    private inline fun withOutput(options: CliOptions, block: (OutputStream) -> Unit) {
-        val target = options.output
-        if (target == null) {
-            block(out)
-            out.flush()
-        } else {
-            Files.newOutputStream(target).buffered(1 shl 16).use(block)
-        }
     }
 
     private fun readHandle(path: Path): StatementHandle = try {
@@ -159,13 +188,9 @@ class Cli(
             is StatementCanceledException -> ExitCode.CANCELED to "statement canceled"
             is InvalidHandleException -> ExitCode.USAGE to "bad handle"
             is ConfigurationException -> ExitCode.USAGE to "bad configuration"
-            is DatabricksSqlException -> ExitCode.OTHER to "error"
             else -> ExitCode.OTHER to "error"
         }
-        val detail = (e as? DatabricksSqlException)?.let { ex ->
-            listOfNotNull(ex.sqlState?.let { "SQLSTATE $it" }, ex.statementId?.let { "statement $it" }).joinToString(", ")
-        }.orEmpty()
-        err.println("dbsql: $kind: ${e.message?.trim() ?: e.javaClass.simpleName}" + if (detail.isNotEmpty()) " ($detail)" else "")
+        err.println("dbsql: $kind: ${ErrorText.of(e)}")
         return code
     }
 }

@@ -5,6 +5,8 @@ import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.async
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeoutOrNull
+import java.io.FileDescriptor
+import java.io.FileOutputStream
 import java.util.concurrent.atomic.AtomicReference
 import kotlin.system.exitProcess
 import kotlin.time.Duration.Companion.seconds
@@ -12,13 +14,18 @@ import kotlin.time.Duration.Companion.seconds
 /**
  * Entry point. Ctrl-C (SIGINT) and SIGTERM cancel the running work: the SDK then cancels the
  * statement on the server (bounded) before the process exits with 130 (SIGINT) or 143 (SIGTERM).
- * A second signal while that runs exits at once.
+ * A second signal while that runs exits at once. A closed standard output (EPIPE) stops the work,
+ * cancels the statement and exits 141, like a process killed by SIGPIPE.
  */
 fun main(args: Array<String>) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") ?: "error")
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err")
+    val stderr = System.err
+    if (args.contains("--debug")) Debug.enable(System.getenv())
+    // Not System.out: a PrintStream hides write errors, so a closed pipe would go unnoticed.
+    val stdout = StdoutStream(FileOutputStream(FileDescriptor.out))
     val code = runBlocking {
-        val work = async { Cli(System.out, System.err).run(args) }
+        val work = async { Cli(stdout, stderr, stdin = System.`in`, stdinIsTerminal = Terminal.isTerminal(0), outIsTerminal = Terminal.isTerminal(1)).run(args) }
         val signal = AtomicReference<String?>(null)
         val handled = Signals.install(listOf("INT", "TERM")) { name ->
             if (signal.compareAndSet(null, name)) {
@@ -36,7 +43,7 @@ fun main(args: Array<String>) {
             exitCodeOf(signal.get())
         }
     }
-    System.out.flush()
+    runCatching { stdout.flush() }
     System.err.flush()
     exitProcess(code)
 }

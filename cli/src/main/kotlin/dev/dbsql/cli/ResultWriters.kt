@@ -1,7 +1,6 @@
 package dev.dbsql.cli
 
 import dev.dbsql.flow.RecordBatch
-import dev.dbsql.flow.Row
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonNull
@@ -26,72 +25,59 @@ interface ResultWriter {
     fun finish(columns: List<String>)
 }
 
-fun resultWriter(format: OutputFormat, out: OutputStream): ResultWriter = when (format) {
-    OutputFormat.TABLE -> TableWriter(out.bufferedWriter())
-    OutputFormat.CSV -> CsvWriter(out.bufferedWriter())
-    OutputFormat.JSON -> JsonLinesWriter(out.bufferedWriter())
+/** How results are printed: the format, NULL's text and whether table text may be shortened. */
+data class WriterSettings(val format: OutputFormat, val nullAs: String? = null, val noTruncate: Boolean = false)
+
+fun resultWriter(settings: WriterSettings, out: OutputStream): ResultWriter = when (settings.format) {
+    OutputFormat.TABLE -> TableWriter(out.bufferedWriter(), if (settings.noTruncate) null else 48, settings.nullAs ?: "NULL")
+    OutputFormat.MARKDOWN -> MarkdownWriter(out.bufferedWriter(), settings.nullAs ?: "NULL")
+    OutputFormat.CSV -> CsvWriter(out.bufferedWriter(), settings.nullAs ?: "")
+    OutputFormat.JSONL -> JsonLinesWriter(out.bufferedWriter())
     OutputFormat.ARROW -> ArrowIpcWriter(out)
 }
 
-/**
- * An aligned text table. Column widths come from the header and the first batch (at most
- * [maxWidth] characters); longer values later are cut with `…`. Numbers are right-aligned. Ends
- * with a row count.
- */
-class TableWriter(private val out: Writer, private val maxWidth: Int = 48) : ResultWriter {
-    private var widths: IntArray? = null
-    private var numeric = BooleanArray(0)
-    private var rows = 0L
+/** A GitHub-flavoured Markdown table: `|` escaped, line breaks as `<br>`, numbers right-aligned. */
+class MarkdownWriter(private val out: Writer, private val nullAs: String = "NULL") : ResultWriter {
+    private var headerDone = false
 
     override fun batch(batch: RecordBatch) {
-        val names = batch.schema.fields.map { it.name }
-        val w = widths ?: IntArray(names.size) { c ->
-            val longest = (0 until batch.rowCount).maxOfOrNull { cell(batch.row(it), c).length } ?: 0
-            maxOf(names[c].length, longest).coerceIn(1, maxWidth)
-        }.also {
-            widths = it
-            numeric = BooleanArray(names.size) { c -> batch.schema.fields[c].type.isNumber() }
-            header(names, it)
+        if (!headerDone) {
+            val fields = batch.schema.fields
+            header(fields.map { it.name }, fields.map { it.type is ArrowType.Int || it.type is ArrowType.FloatingPoint || it.type is ArrowType.Decimal })
         }
         for (r in 0 until batch.rowCount) {
             val row = batch.row(r)
-            out.write(List(w.size) { c -> fit(cell(row, c), w[c], numeric[c]) }.joinToString(" | ", prefix = " ", postfix = "\n"))
+            out.write(List(batch.columnCount) { c -> escape(row.getString(c) ?: nullAs) }.joinToString(" | ", prefix = "| ", postfix = " |\n"))
         }
-        rows += batch.rowCount
     }
 
     override fun finish(columns: List<String>) {
-        if (widths == null && columns.isNotEmpty()) header(columns, IntArray(columns.size) { columns[it].length.coerceIn(1, maxWidth) })
-        out.write("(${rows} row${if (rows == 1L) "" else "s"})\n")
+        if (!headerDone) header(columns, columns.map { false })
         out.flush()
     }
 
-    private fun header(names: List<String>, w: IntArray) {
-        out.write(names.indices.joinToString(" | ", prefix = " ", postfix = "\n") { fit(names[it], w[it]) })
-        out.write(w.joinToString("-+-", prefix = "-", postfix = "-\n") { "-".repeat(it) })
+    private fun header(names: List<String>, right: List<Boolean>) {
+        out.write(names.joinToString(" | ", prefix = "| ", postfix = " |\n") { escape(it) })
+        out.write(right.joinToString(" | ", prefix = "| ", postfix = " |\n") { if (it) "--:" else "---" })
+        headerDone = true
     }
 
-    private fun cell(row: Row, column: Int): String =
-        (row.getString(column) ?: "NULL").replace('\n', ' ').replace('\t', ' ')
-
-    private fun fit(text: String, width: Int, right: Boolean = false): String = when {
-        text.length > width -> text.take(width - 1) + "…"
-        right -> text.padStart(width)
-        else -> text.padEnd(width)
-    }
-
-    private fun ArrowType.isNumber(): Boolean = this is ArrowType.Int || this is ArrowType.FloatingPoint || this is ArrowType.Decimal
+    private fun escape(text: String): String =
+        text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 }
 
-/** RFC-4180 CSV with a header row; SQL NULL is an empty field. */
-class CsvWriter(private val out: Writer) : ResultWriter {
+/**
+ * RFC-4180 CSV with a header row. SQL NULL is [nullAs] unquoted (default: an empty field); an empty
+ * string, or a value equal to [nullAs], is quoted, so NULL and text never look the same.
+ */
+class CsvWriter(private val out: Writer, private val nullAs: String = "") : ResultWriter {
     private var headerDone = false
 
     override fun batch(batch: RecordBatch) {
         if (!headerDone) header(batch.schema.fields.map { it.name })
         for (r in 0 until batch.rowCount) {
             val row = batch.row(r)
-            out.write(List(batch.columnCount) { c -> row.getString(c)?.let(::quote) ?: "" }.joinToString(",", postfix = "\r\n"))
+            out.write(List(batch.columnCount) { c -> row.getString(c)?.let(::quote) ?: nullAs }.joinToString(",", postfix = "\r\n"))
         }
     }
 
@@ -106,7 +92,11 @@ class CsvWriter(private val out: Writer) : ResultWriter {
     }
 
     private fun quote(text: String): String =
-        if (text.any { it == ',' || it == '"' || it == '\n' || it == '\r' }) "\"" + text.replace("\"", "\"\"") + "\"" else text
+        if (text.isEmpty() || text == nullAs || text.any { it == ',' || it == '"' || it == '\n' || it == '\r' }) {
+            "\"" + text.replace("\"", "\"\"") + "\""
+        } else {
+            text
+        }
 }
 
 /** One JSON object per row (JSON Lines), keyed by column name; numbers stay numbers. */

@@ -1,0 +1,23 @@
+package dev.dbsql.cli
+
+import dev.dbsql.core.DatabricksSqlException
+
+/** An error's text for the user, saying each thing once: the message, then SQLSTATE and statement ID if not in it already. */
+object ErrorText {
+    private val failedPrefix = Regex("""^statement \S+ failed:\s*""")
+    private val bracketState = Regex("""\s*\[SQLSTATE [0-9A-Z]{5}(, [A-Z_]+)?]""")
+    private val trailingState = Regex("""\s*SQLSTATE:\s*[0-9A-Z]{5}\s*$""")
+
+    fun of(e: Exception): String {
+        val message = e.message?.trim()?.ifEmpty { null } ?: e.javaClass.simpleName
+        if (e !is DatabricksSqlException) return message
+        var text = message
+        if (e.statementId != null) text = text.replace(failedPrefix, "")
+        if (e.sqlState != null) text = text.replace(bracketState, "").replace(trailingState, "").trim()
+        val detail = listOfNotNull(
+            e.sqlState?.takeIf { !text.contains(it) }?.let { "SQLSTATE $it" },
+            e.statementId?.takeIf { !text.contains(it) }?.let { "statement $it" },
+        )
+        return text + if (detail.isEmpty()) "" else " (${detail.joinToString(", ")})"
+    }
+}
