@@ -96,7 +96,8 @@ public class StatementParameters(public val list: List<SqlParameter>) {
  * Types from Kotlin classes: String→STRING, Int→INT, Long→BIGINT, Short→SMALLINT, Byte→TINYINT,
  * Double→DOUBLE, Float→FLOAT, BigDecimal→DECIMAL(p,s), BigInteger→DECIMAL(p,0), Boolean→BOOLEAN,
  * LocalDate→DATE, Instant / OffsetDateTime / ZonedDateTime→TIMESTAMP, LocalDateTime→TIMESTAMP_NTZ,
- * ByteArray→BINARY. A null takes the type of its static Kotlin type (`null as Int?` is an INT NULL).
+ * ByteArray→BINARY, java.time.Duration→INTERVAL DAY TO SECOND, java.time.Period→INTERVAL YEAR TO MONTH
+ * (a Period of days only→INTERVAL DAY; one mixing months and days is refused). A null takes the type of its static Kotlin type (`null as Int?` is an INT NULL).
  */
 public fun params(block: ParamsBuilder.() -> Unit): StatementParameters = ParamsBuilder().apply(block).build()
 

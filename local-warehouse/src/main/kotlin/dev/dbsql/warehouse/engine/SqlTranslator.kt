@@ -258,6 +258,7 @@ internal object SqlTranslator {
             when {
                 duck == "\"NULL\"" || value == null -> out.append(if (duck == "\"NULL\"") "NULL" else "CAST(NULL AS $duck)")
                 duck == "BLOB" -> { out.append("from_base64(CAST(? AS VARCHAR))"); binds += value }
+                duck == "INTERVAL" -> { out.append("CAST(? AS INTERVAL)"); binds += IntervalParams.toDuck(typeText, value, name) }
                 else -> { out.append("CAST(? AS $duck)"); binds += value }
             }
         }
