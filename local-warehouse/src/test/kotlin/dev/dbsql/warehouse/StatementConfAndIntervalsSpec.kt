@@ -66,4 +66,15 @@ class StatementConfAndIntervalsSpec : FunSpec({
         val reply = http.execute("SELECT :x AS x", """"parameters":[{"name":"x","value":"1-13","type":"INTERVAL YEAR TO MONTH"}]""").json
         reply.state() shouldBe "FAILED"
     }
+
+    test("one JSON parameter unpacked with from_json / explode / array_contains serves a 100,000-value IN list") {
+        val ids = (0 until 100_000).map { it * 3L }
+        val json = ids.joinToString(",", "[", "]")
+        val p = """"parameters":[{"name":"ids","value":"$json","type":"STRING"}]"""
+        firstCell("SELECT count(*) AS n FROM range(300000) WHERE id IN (SELECT explode(from_json(:ids, 'ARRAY<BIGINT>')))", p) shouldBe "100000"
+        firstCell("SELECT count(*) AS n FROM range(10) WHERE array_contains(from_json(:ids, 'ARRAY<BIGINT>'), id)", p) shouldBe "4"
+        val strings = """"parameters":[{"name":"s","value":"[\"a\",\"it's\",null]","type":"STRING"}]"""
+        firstCell("SELECT count(*) FROM (SELECT explode(from_json(:s, 'ARRAY<STRING>')) AS v) WHERE v = 'it''s'", strings) shouldBe "1"
+        http.execute("SELECT from_json(:s, concat('ARRAY<', 'INT>'))", strings).json.state() shouldBe "FAILED"
+    }
 })

@@ -63,7 +63,7 @@ public fun typed(value: Any?, type: String): TypedValue = TypedValue(value, type
  */
 public class StatementParameters(public val list: List<SqlParameter>) {
     init {
-        if (list.size > MAX) throw ConfigurationException("parameters", "${list.size} parameters given; a statement takes at most $MAX")
+        if (list.size > MAX) throw ConfigurationException("parameters", "${list.size} parameters given; a statement takes at most $MAX (for an IN list, send one SqlList parameter)")
         if (list.any { it.name != null } && list.any { it.ordinal != null }) {
             throw ConfigurationException("parameters", "named and positional parameters cannot be mixed")
         }

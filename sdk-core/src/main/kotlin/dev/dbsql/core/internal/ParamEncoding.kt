@@ -68,6 +68,7 @@ internal object ParamEncoding {
         is ZonedDateTime -> DateTimeFormatter.ISO_INSTANT.format(v.toInstant()) to "TIMESTAMP"
         is LocalDateTime -> v.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) to "TIMESTAMP_NTZ"
         is ByteArray -> binary(v) to "BINARY"
+        is dev.dbsql.core.SqlList -> v.json to "STRING"
         is Duration -> dayTime(field, v) to DAY_TIME
         is Period -> yearMonth(field, v)
         else -> throw ConfigurationException(

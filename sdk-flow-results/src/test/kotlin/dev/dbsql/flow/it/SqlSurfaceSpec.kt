@@ -5,6 +5,9 @@ import dev.dbsql.core.Disposition
 import dev.dbsql.core.ExecuteOptions
 import dev.dbsql.core.ResultFormat
 import dev.dbsql.core.SqlException
+import dev.dbsql.core.SqlList
+import dev.dbsql.core.SqlParameter
+import dev.dbsql.core.StatementParameters
 import dev.dbsql.core.params
 import dev.dbsql.flow.ColumnDescription
 import dev.dbsql.flow.ResultCursor
@@ -27,6 +30,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType
 import java.math.BigDecimal
 import java.time.Duration
 import java.time.Instant
+import java.time.LocalDate
 import java.time.OffsetDateTime
 import java.time.Period
 import java.time.ZoneId
@@ -161,5 +165,36 @@ class SqlSurfaceSpec : FunSpec({
             rows shouldBe listOf(listOf(BigDecimal("1.50"), "x", null))
         }
         ResultCursor.DEFAULT_FETCH_ALL_MAX_ROWS shouldBe 1_000_000L
+    }
+
+    test("a 100,000-value IN list through one SqlList parameter, no value in the SQL text") {
+        Fixtures.client(wh).use { client ->
+            val ids = SqlList.of((0 until 100_000).map { it * 3L })
+            ids.elementType shouldBe "BIGINT"
+            val sql = "SELECT count(*) AS n, CAST(sum(id) AS BIGINT) AS s FROM range(300000) WHERE id IN ${ids.inSubquery("ids")}"
+            sql shouldBe "SELECT count(*) AS n, CAST(sum(id) AS BIGINT) AS s FROM range(300000) WHERE id IN (SELECT explode(from_json(:ids, 'ARRAY<BIGINT>')))"
+            client.execute(sql, params { "ids" to ids }).fetchOne() shouldBe listOf(100_000L, 3L * (99_999L * 100_000L / 2))
+            val words = SqlList.of(listOf("a", "it's", "\"quoted\"", null))
+            val days = SqlList.of(listOf(LocalDate.of(2024, 2, 29)))
+            val amounts = SqlList.of(listOf(BigDecimal("1.50"), BigDecimal("20")))
+            client.execute(
+                "SELECT array_contains(${words.unpack("w")}, 'it''s') AS a, array_contains(${days.unpack("d")}, DATE '2024-02-29') AS b, " +
+                    "array_contains(${amounts.unpack("m")}, 20.00) AS c",
+                params { "w" to words; "d" to days; "m" to amounts },
+            ).fetchOne() shouldBe listOf(true, true, true)
+            amounts.elementType shouldBe "DECIMAL(4,2)"
+        }
+    }
+
+    test("IN lists without an exact JSON form, and too many parameters, fail with a clear message") {
+        shouldThrow<ConfigurationException> { SqlList.of(listOf(1.5, 2.5)) }.message shouldContain "no exact JSON form"
+        shouldThrow<ConfigurationException> { SqlList.of(listOf(byteArrayOf(1))) }.message shouldContain "no exact JSON form"
+        shouldThrow<ConfigurationException> { SqlList.of(listOf(1, 2L)) }.message shouldContain "one class"
+        shouldThrow<ConfigurationException> { SqlList.of(emptyList<Long>()) }.message shouldContain "SqlList.of(values, type)"
+        SqlList.of(emptyList<Long>(), "BIGINT").size shouldBe 0
+        shouldThrow<ConfigurationException> { SqlList.of(listOf(1), "BIGINT").unpack("x'); DROP") }
+        shouldThrow<ConfigurationException> {
+            StatementParameters((1..257).map { SqlParameter.named("p$it", it) })
+        }.message shouldContain "SqlList"
     }
 })
