@@ -4,6 +4,7 @@ package dev.dbsql.warehouse.engine
  * Reads the text of an `INTERVAL …` parameter the way Databricks' `CAST(text AS INTERVAL …)` does
  * (ANSI forms: `1-2` for YEAR TO MONTH, `3 04:30:20.123456` for DAY TO SECOND, one number for a
  * single-unit qualifier, each with an optional leading `-`) and writes it as DuckDB interval text.
+ * Text with unit words (`3 days`) is DuckDB's own form and passes through unchanged.
  */
 internal object IntervalParams {
     private val units = listOf("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND")
@@ -11,6 +12,7 @@ internal object IntervalParams {
 
     /** The DuckDB text for [value] of the parameter type [typeText]; [name] is for the error. */
     fun toDuck(typeText: String, value: String, name: String): String {
+        if (value.any { it.isLetter() }) return value // DuckDB's own interval text (`3 days`, `1 year 2 months`)
         val words = typeText.trim().split(Regex("\\s+")).map { it.uppercase() }.drop(1).filter { it != "TO" }
         val from = units.indexOf(words.firstOrNull() ?: "DAY")
         val to = units.indexOf(words.lastOrNull() ?: "SECOND")

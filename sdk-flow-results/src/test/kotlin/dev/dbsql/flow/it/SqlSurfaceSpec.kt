@@ -189,7 +189,7 @@ class SqlSurfaceSpec : FunSpec({
     test("IN lists without an exact JSON form, and too many parameters, fail with a clear message") {
         shouldThrow<ConfigurationException> { SqlList.of(listOf(1.5, 2.5)) }.message shouldContain "no exact JSON form"
         shouldThrow<ConfigurationException> { SqlList.of(listOf(byteArrayOf(1))) }.message shouldContain "no exact JSON form"
-        shouldThrow<ConfigurationException> { SqlList.of(listOf(1, 2L)) }.message shouldContain "one class"
+        shouldThrow<ConfigurationException> { SqlList.of(listOf<Any>(1, 2L)) }.message shouldContain "one class"
         shouldThrow<ConfigurationException> { SqlList.of(emptyList<Long>()) }.message shouldContain "SqlList.of(values, type)"
         SqlList.of(emptyList<Long>(), "BIGINT").size shouldBe 0
         shouldThrow<ConfigurationException> { SqlList.of(listOf(1), "BIGINT").unpack("x'); DROP") }
