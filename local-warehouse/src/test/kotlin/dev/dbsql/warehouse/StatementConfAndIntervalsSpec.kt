@@ -44,6 +44,14 @@ class StatementConfAndIntervalsSpec : FunSpec({
         failed.state() shouldBe "FAILED"
     }
 
+    test("the session's settings come back after a statement with statement_conf failed") {
+        val s = newSession()
+        http.execute("SELECT no_such_column", """"session_id":"$s","statement_conf":{"timezone":"Asia/Tokyo","ansi_mode":"false"}""")
+            .json.state() shouldBe "FAILED"
+        firstCell("SELECT TIMESTAMP '2021-01-01 18:00:00 UTC' AS t", """"session_id":"$s"""") shouldBe "2021-01-01T18:00:00.000Z"
+        http.execute("SELECT 1 / 0 AS x", """"session_id":"$s"""").json.state() shouldBe "FAILED"
+    }
+
     test("a bad statement_conf time zone fails the statement, and the session still works") {
         val s = newSession()
         http.execute("SELECT 1", """"session_id":"$s","statement_conf":{"timezone":"Mars/Olympus"}""").json.state() shouldBe "FAILED"

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.dbsql.core.Disposition;
 import dev.dbsql.core.ResultFormat;
+import dev.dbsql.core.SqlList;
 import dev.dbsql.core.SqlParameter;
 import dev.dbsql.core.StatementParameters;
 import dev.dbsql.flow.ColumnDescription;
@@ -96,5 +97,17 @@ class SqlSurfaceTest extends WarehouseTestBase {
         List<Object> row = client.execute("SELECT :d AS d, :p AS p", params).get(T, TimeUnit.SECONDS)
                 .cursor().fetchOne().get(T, TimeUnit.SECONDS);
         assertEquals(List.of(d, Period.of(2, 3, 0)), row);
+    }
+
+    @Test
+    void largeInListThroughOneSqlListParameter() throws Exception {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (long i = 0; i < 100_000; i++) ids.add(i * 2);
+        SqlList list = SqlList.of(ids);
+        StatementParameters params = new StatementParameters(List.of(SqlParameter.named("ids", list)));
+        List<Object> row = client.execute("SELECT count(*) AS n FROM range(100000) WHERE id IN " + list.inSubquery("ids"), params)
+                .get(T, TimeUnit.SECONDS).cursor().fetchOne().get(T, TimeUnit.SECONDS);
+        assertEquals(List.of(50_000L), row);
+        assertThrows(dev.dbsql.core.ConfigurationException.class, () -> SqlList.of(List.of(1.5)));
     }
 }
