@@ -15,6 +15,11 @@ import kotlin.time.Duration.Companion.seconds
  * @property queryTags key → value (value may be null: a key-only tag); up to 20 are kept by the server.
  * @property catalog / [schema] the statement's catalog / schema (overrides the client config; ignored in sessions by the server's rules).
  * @property tag a free label stored in the [StatementHandle].
+ * @property conf configuration for this statement only (sent as `statement_conf`): the keys sessions
+ *   accept ([STATEMENT_CONF_KEYS], case-insensitive, sent lower-cased), e.g. `timezone` or `ansi_mode`.
+ *   It applies to this one statement and is not kept by the session; the statement after it runs
+ *   with the session's (or warehouse's) setting again. A real warehouse's support of this field is
+ *   unconfirmed (the Rust kernel client sends it); the local warehouse honours `timezone` and `ansi_mode`.
  */
 public data class ExecuteOptions(
     val disposition: Disposition = Disposition.INLINE_OR_EXTERNAL_LINKS,
@@ -28,6 +33,7 @@ public data class ExecuteOptions(
     val catalog: String? = null,
     val schema: String? = null,
     val tag: String? = null,
+    val conf: Map<String, String> = emptyMap(),
 ) {
     init {
         val secs = waitTimeout.inWholeSeconds
@@ -37,11 +43,22 @@ public data class ExecuteOptions(
         if (rowLimit != null && rowLimit <= 0) throw ConfigurationException("rowLimit", "must be positive, was $rowLimit")
         if (byteLimit != null && byteLimit <= 0) throw ConfigurationException("byteLimit", "must be positive, was $byteLimit")
         if (queryTags.keys.any { it.isBlank() }) throw ConfigurationException("queryTags", "keys must not be blank")
+        conf.keys.firstOrNull { it.lowercase() !in STATEMENT_CONF_KEYS }?.let {
+            throw ConfigurationException("conf", "'$it' is not a statement setting; allowed: ${STATEMENT_CONF_KEYS.joinToString()}")
+        }
+        if (conf.keys.map { it.lowercase() }.toSet().size != conf.size) throw ConfigurationException("conf", "a key is given twice (keys are case-insensitive)")
     }
 
     public companion object {
         /** The defaults. */
         @JvmField
         public val DEFAULT: ExecuteOptions = ExecuteOptions()
+
+        /** The keys [conf] accepts: the session configuration keys of the official drivers. */
+        @JvmField
+        public val STATEMENT_CONF_KEYS: Set<String> = setOf(
+            "ansi_mode", "enable_photon", "legacy_time_parser_policy", "max_file_partition_bytes",
+            "read_only_external_metastore", "statement_timeout", "timezone", "use_cached_result",
+        )
     }
 }

@@ -63,7 +63,7 @@ public fun typed(value: Any?, type: String): TypedValue = TypedValue(value, type
  */
 public class StatementParameters(public val list: List<SqlParameter>) {
     init {
-        if (list.size > MAX) throw ConfigurationException("parameters", "${list.size} parameters given; a statement takes at most $MAX")
+        if (list.size > MAX) throw ConfigurationException("parameters", "${list.size} parameters given; a statement takes at most $MAX (for an IN list, send one SqlList parameter)")
         if (list.any { it.name != null } && list.any { it.ordinal != null }) {
             throw ConfigurationException("parameters", "named and positional parameters cannot be mixed")
         }
@@ -96,7 +96,8 @@ public class StatementParameters(public val list: List<SqlParameter>) {
  * Types from Kotlin classes: String→STRING, Int→INT, Long→BIGINT, Short→SMALLINT, Byte→TINYINT,
  * Double→DOUBLE, Float→FLOAT, BigDecimal→DECIMAL(p,s), BigInteger→DECIMAL(p,0), Boolean→BOOLEAN,
  * LocalDate→DATE, Instant / OffsetDateTime / ZonedDateTime→TIMESTAMP, LocalDateTime→TIMESTAMP_NTZ,
- * ByteArray→BINARY. A null takes the type of its static Kotlin type (`null as Int?` is an INT NULL).
+ * ByteArray→BINARY, java.time.Duration→INTERVAL DAY TO SECOND, java.time.Period→INTERVAL YEAR TO MONTH
+ * (a Period of days only→INTERVAL DAY; one mixing months and days is refused). A null takes the type of its static Kotlin type (`null as Int?` is an INT NULL).
  */
 public fun params(block: ParamsBuilder.() -> Unit): StatementParameters = ParamsBuilder().apply(block).build()
 

@@ -7,8 +7,13 @@ import java.time.Duration
 import java.time.Instant
 import java.time.LocalDate
 import java.time.LocalDateTime
+import java.time.OffsetDateTime
 import java.time.Period
 import java.time.ZoneOffset
+import java.time.ZonedDateTime
+import org.apache.arrow.vector.TimeStampVector
+import org.apache.arrow.vector.types.pojo.ArrowType
+import dev.dbsql.flow.internal.json.TimestampZones
 
 /**
  * A view of one row of a [RecordBatch], with typed getters by 0-based column index or by name.
@@ -37,8 +42,17 @@ public class Row private constructor(private val batch: RecordBatch, public val 
     public fun isNull(column: Int): Boolean = batch.checkOpen().vector(column).isNull(index)
     public fun isNull(name: String): Boolean = isNull(batch.columnIndex(name))
 
-    /** Text columns as they are; any other value rendered as text (decimals plain, times ISO-8601, binary base64, nested values JSON). */
-    public fun getString(column: Int): String? = getObject(column)?.let { ValueText.render(it) }
+    /**
+     * Text columns as they are; any other value rendered as text: decimals plain, binary base64,
+     * nested values JSON, dates and times ISO-8601. A TIMESTAMP renders like the server's own text,
+     * in the session time zone of the result with its offset (`2021-01-01T10:00:00.000-08:00`,
+     * `…Z` for UTC; milliseconds always, microseconds when there are any).
+     */
+    public fun getString(column: Int): String? {
+        val value = getObject(column) ?: return null
+        if (value is Instant) return ValueText.timestamp(value.atZone(zoneOf(column)))
+        return ValueText.render(value)
+    }
     public fun getString(name: String): String? = getString(batch.columnIndex(name))
 
     public fun getLong(column: Int): Long? = convert(column, "Long") { ArrowValues.asLong(it) }
@@ -72,6 +86,19 @@ public class Row private constructor(private val batch: RecordBatch, public val 
     /** TIMESTAMP (with a zone) as an instant; TIMESTAMP_NTZ is refused (it names no instant). */
     public fun getInstant(column: Int): Instant? = convert(column, "Instant") { it as? Instant }
     public fun getInstant(name: String): Instant? = getInstant(batch.columnIndex(name))
+
+    /**
+     * TIMESTAMP in the result's session time zone (the zone a real warehouse names in its Arrow
+     * fields, e.g. `America/Los_Angeles`; for JSON results the offset the server wrote, see
+     * [getString]). TIMESTAMP_NTZ is refused (it names no instant).
+     */
+    public fun getZonedDateTime(column: Int): ZonedDateTime? =
+        convert(column, "ZonedDateTime") { (it as? Instant)?.atZone(zoneOf(column)) }
+    public fun getZonedDateTime(name: String): ZonedDateTime? = getZonedDateTime(batch.columnIndex(name))
+
+    /** TIMESTAMP with the offset of the result's session time zone at that instant (see [getZonedDateTime]). */
+    public fun getOffsetDateTime(column: Int): OffsetDateTime? = getZonedDateTime(column)?.toOffsetDateTime()
+    public fun getOffsetDateTime(name: String): OffsetDateTime? = getOffsetDateTime(batch.columnIndex(name))
 
     /** TIMESTAMP_NTZ as it is; TIMESTAMP as its UTC wall-clock time. */
     public fun getLocalDateTime(column: Int): LocalDateTime? = convert(column, "LocalDateTime") {
@@ -124,6 +151,13 @@ public class Row private constructor(private val batch: RecordBatch, public val 
 
     override fun toString(): String =
         if (batch.isClosed) "Row($index of a closed batch)" else "Row(${toMap().mapValues { (_, v) -> v?.let { ValueText.render(it) } }})"
+
+    /** The session time zone named by a TIMESTAMP column's Arrow field (UTC when it names none Java knows). */
+    private fun zoneOf(column: Int): java.time.ZoneId {
+        val v = batch.vector(column)
+        val tz = ((v as? TimeStampVector)?.field?.type as? ArrowType.Timestamp)?.timezone
+        return TimestampZones.zoneOf(tz)
+    }
 
     private fun isStruct(column: Int): Boolean =
         batch.vector(column) is org.apache.arrow.vector.complex.StructVector

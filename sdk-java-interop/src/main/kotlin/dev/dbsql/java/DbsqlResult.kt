@@ -7,7 +7,12 @@ import dev.dbsql.core.StatementState
 import dev.dbsql.flow.RecordBatch
 import dev.dbsql.flow.ResultPartition
 import dev.dbsql.flow.Row
+import dev.dbsql.flow.ColumnDescription
+import dev.dbsql.flow.ResultCursor
 import dev.dbsql.flow.batches
+import dev.dbsql.flow.cursor
+import dev.dbsql.flow.description
+import dev.dbsql.flow.fetchAll
 import dev.dbsql.flow.partitions
 import dev.dbsql.java.internal.Bridge
 import java.util.concurrent.CompletableFuture
@@ -63,6 +68,22 @@ public class DbsqlResult private constructor(
      * rows. Makes no request.
      */
     public fun partitions(n: Int): List<ResultPartition> = statementResult.partitions(n)
+
+    /** The result's columns (name, SQL type, precision, scale, nullability) from the manifest; for empty results too. */
+    public fun description(): List<ColumnDescription> = statementResult.description
+
+    /** A cursor for `fetchOne` / `fetchMany` / `fetchAll`, reading with [options] from its first fetch. */
+    @JvmOverloads
+    public fun cursor(options: ReadOptions = ReadOptions.DEFAULT): DbsqlCursor =
+        DbsqlCursor(bridge, statementResult.cursor(options.resultOptions))
+
+    /**
+     * Every row as a `List<Object>` (see [DbsqlCursor]); all held on the heap. Fails (in the future,
+     * before reading) when the manifest counts more than [maxRows] rows (default 1,000,000).
+     */
+    @JvmOverloads
+    public fun fetchAll(maxRows: Long = ResultCursor.DEFAULT_FETCH_ALL_MAX_ROWS): CompletableFuture<List<List<Any?>>> =
+        bridge.call { statementResult.fetchAll(maxRows) }
 
     /** Releases the result on the server. `get()` wraps failures in `ExecutionException`. */
     public fun close(): CompletableFuture<Void?> = bridge.run { statementResult.close() }

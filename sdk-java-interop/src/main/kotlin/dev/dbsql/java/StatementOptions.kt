@@ -53,6 +53,7 @@ public class StatementOptions private constructor(
         private var catalog: String? = null
         private var schema: String? = null
         private var tag: String? = null
+        private val conf = LinkedHashMap<String, String>()
 
         /** Where results are delivered: inline, as download links, or inline when small (default). */
         public fun disposition(disposition: Disposition): Builder = apply { this.disposition = disposition }
@@ -84,6 +85,15 @@ public class StatementOptions private constructor(
         /** The statement's schema (overrides the client's). */
         public fun schema(schema: String?): Builder = apply { this.schema = schema }
 
+        /**
+         * Sets [key] to [value] for this statement only (`statement_conf`, e.g. `timezone` or
+         * `ansi_mode`); the next statement runs with the session's setting. Keys: [ExecuteOptions.STATEMENT_CONF_KEYS].
+         */
+        public fun conf(key: String, value: String): Builder = apply { conf[key] = value }
+
+        /** Adds every entry of [settings] like [conf]. */
+        public fun conf(settings: Map<String, String>): Builder = apply { conf.putAll(settings) }
+
         /** A free label stored in the statement's handle. */
         public fun tag(tag: String?): Builder = apply { this.tag = tag }
 
@@ -104,6 +114,7 @@ public class StatementOptions private constructor(
                 catalog = catalog,
                 schema = schema,
                 tag = tag,
+                conf = LinkedHashMap(conf),
             ),
         )
     }

@@ -65,7 +65,7 @@ class EveryMethodTest extends WarehouseTestBase {
         String[] classes = {
             "DbsqlClient", "DbsqlClientConfig", "DbsqlClientConfig$Builder", "DbsqlSession", "DbsqlMetadata", "DbsqlResult",
             "ResultStream", "BatchIterator", "ReadOptions", "ReadOptions$Builder", "StatementOptions", "StatementOptions$Builder",
-            "Partitions",
+            "Partitions", "DbsqlCursor",
         };
         for (String name : classes) {
             for (Method m : Class.forName("dev.dbsql.java." + name).getDeclaredMethods()) {
@@ -74,6 +74,23 @@ class EveryMethodTest extends WarehouseTestBase {
             }
         }
         assertTrue(missing.isEmpty(), "public methods no Java test calls: " + missing);
+    }
+
+    @Test
+    void fetchHelpersAndStatementConf() throws Exception {
+        StatementOptions options = StatementOptions.builder().conf("ansi_mode", "true").conf(Map.of("timezone", "UTC")).build();
+        DbsqlResult result = client.execute("SELECT id FROM range(3)", StatementParameters.NONE, options).get(T, TimeUnit.SECONDS);
+        assertEquals(1, result.description().size());
+        assertEquals(3, result.fetchAll().get(T, TimeUnit.SECONDS).size());
+        assertEquals(3, result.fetchAll(3).get(T, TimeUnit.SECONDS).size());
+        try (DbsqlCursor cursor = result.cursor(ReadOptions.DEFAULT)) {
+            assertEquals(1, cursor.description().size());
+            assertEquals(List.of(0L), cursor.fetchOne().get(T, TimeUnit.SECONDS));
+            assertEquals(1, cursor.fetchMany(1).get(T, TimeUnit.SECONDS).size());
+            assertEquals(1, cursor.fetchAll(10).get(T, TimeUnit.SECONDS).size());
+            assertEquals(0, cursor.fetchAll().get(T, TimeUnit.SECONDS).size());
+        }
+        result.cursor().close();
     }
 
     @Test

@@ -36,6 +36,8 @@ internal data class ExecuteStatementBody(
     @SerialName("on_wait_timeout") val onWaitTimeout: String? = null,
     @SerialName("result_compression") val resultCompression: String? = null,
     @SerialName("query_tags") val queryTags: List<QueryTagBody>? = null,
+    /** Configuration for this statement only (the Rust kernel's `statement_conf`). */
+    @SerialName("statement_conf") val statementConf: Map<String, String>? = null,
 )
 
 @Serializable

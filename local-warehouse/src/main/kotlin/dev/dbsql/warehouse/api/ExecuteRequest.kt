@@ -30,11 +30,14 @@ internal data class ExecuteSpec(
     val onWaitTimeout: OnWaitTimeout,
     val lz4Requested: Boolean,
     val queryTags: List<QueryTag>,
+    /** `statement_conf`: keys lower-cased; honoured for this statement only. */
+    val statementConf: Map<String, String> = emptyMap(),
 )
 
 internal object ExecuteRequests {
     private const val MAX_STATEMENT_BYTES = 16L * 1024 * 1024
     private const val MAX_QUERY_TAGS = 20
+    private const val MAX_STATEMENT_CONF = 64
     private val waitPattern = Regex("""^(\d{1,3})s$""")
 
     /** Parses and validates an execute body; throws [ApiException] (HTTP 400) on bad input. */
@@ -85,6 +88,7 @@ internal object ExecuteRequests {
             onWaitTimeout = onWait,
             lz4Requested = compression == "LZ4_FRAME",
             queryTags = queryTags(body.queryTags.orEmpty()),
+            statementConf = statementConf(body.statementConf.orEmpty()),
         )
     }
 
@@ -115,6 +119,15 @@ internal object ExecuteRequests {
                 throw ApiErrors.invalidParameter("Parameter ordinal must be 1 or greater, was ${p.ordinal}")
             }
             SqlParameter(name = p.name, ordinal = if (p.name == null) p.ordinal else null, value = p.value, type = p.type?.takeIf { it.isNotBlank() })
+        }
+    }
+
+    private fun statementConf(conf: Map<String, String>): Map<String, String> {
+        if (conf.size > MAX_STATEMENT_CONF) throw ApiErrors.invalidParameter("statement_conf has ${conf.size} entries; at most $MAX_STATEMENT_CONF")
+        return conf.entries.associate { (k, v) ->
+            if (k.isBlank()) throw ApiErrors.invalidParameter("statement_conf keys must not be empty")
+            if (k.length > 256 || v.length > 4096) throw ApiErrors.invalidParameter("statement_conf entry '${k.take(64)}' is too long")
+            k.lowercase() to v
         }
     }
 

@@ -25,17 +25,22 @@ internal class DuckDbContext(
     @Volatile private var canceled = false
     private val closed = AtomicBoolean(false)
     private val running = AtomicBoolean(false)
-    val zone: ZoneId
+    /** The session's time zone (session conf `timezone`, default [DuckDbEngine.settings]). */
+    private val sessionZone: ZoneId
     /** `ansi_mode` from the session conf (default true): whether division by zero fails or yields NULL. */
-    val ansiMode: Boolean
+    private val sessionAnsi: Boolean
+    /** The time zone of the statement now running: the session's unless its `statement_conf` names one. */
+    @Volatile var zone: ZoneId
+        private set
+    /** `ansi_mode` of the statement now running. */
+    @Volatile var ansiMode: Boolean
+        private set
 
     init {
-        val tz = conf.entries.firstOrNull { it.key.equals("timezone", true) || it.key.equals("spark.sql.session.timeZone", true) }?.value
-            ?: engine.settings.defaultTimeZone
-        zone = try { ZoneId.of(tz) } catch (e: Exception) {
-            throw SqlFailures.of("INVALID_CONF_VALUE.TIME_ZONE", "22022", "The value '$tz' in the config \"timezone\" is invalid. Cannot resolve the given timezone.")
-        }
-        ansiMode = conf.entries.firstOrNull { it.key.equals("ansi_mode", true) }?.value?.equals("false", true) != true
+        sessionZone = zoneOf(conf) ?: zoneOf(mapOf("timezone" to engine.settings.defaultTimeZone))!!
+        sessionAnsi = ansiOf(conf) ?: true
+        zone = sessionZone
+        ansiMode = sessionAnsi
         conn.createStatement().use { s ->
             s.execute("SET TimeZone = ${DuckSql.string(zone.id)}")
             // ANSI: division by zero fails (DIVIDE_BY_ZERO); otherwise it yields NULL as in Spark without ANSI mode
@@ -44,6 +49,17 @@ internal class DuckDbContext(
             s.execute("CREATE OR REPLACE TEMP MACRO current_catalog() AS (CASE current_database() WHEN " +
                 "${DuckSql.string(Catalogs.MAIN_INTERNAL)} THEN ${DuckSql.string(Catalogs.MAIN)} ELSE current_database() END)")
         }
+    }
+
+    /** Switches DuckDB to [z] / [ansi] when they differ from what it has now. */
+    private fun apply(z: ZoneId, ansi: Boolean) {
+        if (z == zone && ansi == ansiMode) return
+        conn.createStatement().use { s ->
+            if (z != zone) s.execute("SET TimeZone = ${DuckSql.string(z.id)}")
+            if (ansi != ansiMode) s.execute("SET SESSION error_on_division_by_zero = $ansi")
+        }
+        zone = z
+        ansiMode = ansi
     }
 
     fun useInitial(catalog: String, schema: String) = use(catalog, schema)
@@ -78,6 +94,7 @@ internal class DuckDbContext(
         check(running.compareAndSet(false, true)) { "a statement is already running on this context" }
         canceled = false
         try {
+            apply(zoneOf(options.conf) ?: sessionZone, ansiOf(options.conf) ?: sessionAnsi)
             return when (val t = SqlTranslator.translate(sql, params)) {
                 is Translated.Use -> { use(t.catalog, t.schema); StoredResultImpl.empty(emptyList(), options.format, options.lz4) }
                 is Translated.Show -> execute(ShowCommands(this).plan(t.tokens), options)
@@ -90,6 +107,11 @@ internal class DuckDbContext(
             throw SqlFailures.fromDuck(e)
         } finally {
             active = null
+            try {
+                apply(sessionZone, sessionAnsi)
+            } catch (e: SQLException) {
+                close() // a session whose settings cannot be restored must not run more statements
+            }
             running.set(false)
         }
     }
@@ -223,6 +245,19 @@ internal class DuckDbContext(
     }
 
     companion object {
+        /** The zone `timezone` (or `spark.sql.session.timeZone`) in [conf] names; null when none does. */
+        fun zoneOf(conf: Map<String, String>): ZoneId? {
+            val tz = conf.entries.firstOrNull { it.key.equals("timezone", true) || it.key.equals("spark.sql.session.timeZone", true) }?.value
+                ?: return null
+            return try { ZoneId.of(tz) } catch (e: Exception) {
+                throw SqlFailures.of("INVALID_CONF_VALUE.TIME_ZONE", "22022", "The value '$tz' in the config \"timezone\" is invalid. Cannot resolve the given timezone.")
+            }
+        }
+
+        /** `ansi_mode` in [conf] (`false` turns it off); null when absent. */
+        fun ansiOf(conf: Map<String, String>): Boolean? =
+            conf.entries.firstOrNull { it.key.equals("ansi_mode", true) }?.value?.let { !it.trim().equals("false", true) }
+
         private val WRAPPABLE = setOf("SELECT", "WITH", "VALUES", "FROM", "TABLE", "(")
     }
 }

@@ -48,6 +48,8 @@ data class RunOptions(
     val rowLimit: Long? = null,
     /** `byte_limit`: keep at most about this many bytes, set `truncated` when rows were cut. */
     val byteLimit: Long? = null,
+    /** Configuration for this statement only (`timezone`, `ansi_mode`; other keys are ignored). */
+    val conf: Map<String, String> = emptyMap(),
 )
 
 /**

@@ -165,6 +165,7 @@ internal object SqlTranslator {
                     depth--
                 }
                 "," -> {
+                    if (parenKind[depth] == "from_json") return fromJsonSchema(i)
                     out.append(",")
                     if (parenKind[depth] == "columns") return columnDef(i + 1)
                 }
@@ -172,6 +173,27 @@ internal object SqlTranslator {
                 else -> out.append(t.text)
             }
             return i + 1
+        }
+
+        /** At the `,` of `from_json(json, 'schema')`: writes ` AS JSON) AS <type>)` and returns the index past `)`. */
+        fun fromJsonSchema(comma: Int): Int {
+            val si = nextSigIndex(comma)
+            val schema = tokens.getOrNull(si)
+            val close = nextSigIndex(si)
+            if (schema?.kind != TokenKind.STRING || tokens.getOrNull(close)?.isSymbol(")") != true) {
+                throw SqlFailures.of("INVALID_SCHEMA.NON_STRING_LITERAL", "42K07", "from_json needs its schema as a string literal, e.g. 'ARRAY<BIGINT>'.")
+            }
+            val typeTokens = SqlLexer.tokenize(schema.value)
+            val reader = DbxTypeSyntax(typeTokens, 0, strict = true)
+            val duck = reader.read()
+            if (duck == null || !typeTokens.drop(reader.pos).all { it.isTrivia }) {
+                throw SqlFailures.of("INVALID_SCHEMA.PARSE_ERROR", "42K07", "Cannot parse the schema '${schema.value.take(100)}' of from_json.")
+            }
+            out.append(" AS JSON) AS ").append(duck).append(")")
+            parenKind.remove(depth)
+            clauseAtDepth.remove(depth)
+            depth--
+            return close + 1
         }
 
         /** After `(` or `,` of a CREATE TABLE column list: `name type ...` unless a constraint follows. */
@@ -211,6 +233,17 @@ internal object SqlTranslator {
                 for (k in i + 1 until p) out.append(tokens[k].text)
                 depth++; parenKind[depth] = "cast"; out.append("(")
                 return p + 1
+            }
+            if (upper == "FROM_JSON" && next?.isSymbol("(") == true && prev?.isSymbol(".") != true) {
+                // from_json(json, 'schema') → CAST(CAST(json AS JSON) AS duck type); the schema must be a literal
+                val p = nextSigIndex(i)
+                out.append("CAST(CAST(")
+                depth++; parenKind[depth] = "from_json"
+                return p + 1
+            }
+            if (upper == "EXPLODE" && next?.isSymbol("(") == true && prev?.isSymbol(".") != true) {
+                out.append("unnest")
+                return i + 1
             }
             if (upper == "X" && tokens.getOrNull(i + 1)?.kind == TokenKind.STRING) {
                 out.append("from_hex(").append(DuckSql.string(tokens[i + 1].value)).append(")")
@@ -258,6 +291,7 @@ internal object SqlTranslator {
             when {
                 duck == "\"NULL\"" || value == null -> out.append(if (duck == "\"NULL\"") "NULL" else "CAST(NULL AS $duck)")
                 duck == "BLOB" -> { out.append("from_base64(CAST(? AS VARCHAR))"); binds += value }
+                duck == "INTERVAL" -> { out.append("CAST(? AS INTERVAL)"); binds += IntervalParams.toDuck(typeText, value, name) }
                 else -> { out.append("CAST(? AS $duck)"); binds += value }
             }
         }

@@ -147,6 +147,7 @@ internal class StatementRunner(
             chunkBytes = if (inline) Long.MAX_VALUE else config.chunkBytes,
             rowLimit = spec.rowLimit,
             byteLimit = spec.byteLimit,
+            conf = spec.statementConf,
         )
     }
 

@@ -3,6 +3,8 @@ package dev.dbsql.core.internal
 import dev.dbsql.core.ConfigurationException
 import java.math.BigDecimal
 import java.math.BigInteger
+import java.time.Duration
+import java.time.Period
 import java.time.Instant
 import java.time.LocalDate
 import java.time.LocalDateTime
@@ -14,6 +16,8 @@ import kotlin.reflect.KClass
 /** Kotlin values → (text, SQL type) as the server's `CAST(value AS type)` reads them. */
 internal object ParamEncoding {
     private const val MAX_DECIMAL_PRECISION = 38
+    private const val DAY_TIME = "INTERVAL DAY TO SECOND"
+    private const val YEAR_MONTH = "INTERVAL YEAR TO MONTH"
 
     fun encode(field: String, value: Any?, explicitType: String?, staticClass: KClass<*>?): Pair<String?, String> {
         if (explicitType != null && explicitType.isBlank()) throw ConfigurationException(field, "the SQL type must not be blank")
@@ -41,6 +45,8 @@ internal object ParamEncoding {
         Instant::class, OffsetDateTime::class, ZonedDateTime::class -> "TIMESTAMP"
         LocalDateTime::class -> "TIMESTAMP_NTZ"
         ByteArray::class -> "BINARY"
+        Duration::class -> DAY_TIME
+        Period::class -> YEAR_MONTH
         else -> null
     }
 
@@ -62,6 +68,9 @@ internal object ParamEncoding {
         is ZonedDateTime -> DateTimeFormatter.ISO_INSTANT.format(v.toInstant()) to "TIMESTAMP"
         is LocalDateTime -> v.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) to "TIMESTAMP_NTZ"
         is ByteArray -> binary(v) to "BINARY"
+        is dev.dbsql.core.SqlList -> v.json to "STRING"
+        is Duration -> dayTime(field, v) to DAY_TIME
+        is Period -> yearMonth(field, v)
         else -> throw ConfigurationException(
             field,
             "values of class ${v::class.qualifiedName} cannot be sent; pass a supported type or typed(text, \"SQL TYPE\")",
@@ -76,6 +85,39 @@ internal object ParamEncoding {
         }
         return v.toPlainString() to "DECIMAL($precision,${v.scale()})"
     }
+
+    /**
+     * A [Duration] as ANSI day-time text, `[-]D HH:MM:SS.ffffff`. The server keeps microseconds:
+     * a duration with a finer part is refused rather than cut.
+     */
+    private fun dayTime(field: String, d: Duration): String {
+        if (d.nano % 1_000 != 0) throw ConfigurationException(field, "INTERVAL DAY TO SECOND holds microseconds; $d has a finer part")
+        val abs = d.abs()
+        val sign = if (d.isNegative) "-" else ""
+        val micros = abs.nano / 1_000
+        return "$sign${abs.toDays()} ${two(abs.toHoursPart())}:${two(abs.toMinutesPart())}:${two(abs.toSecondsPart())}" +
+            ".${micros.toString().padStart(6, '0')}"
+    }
+
+    /**
+     * A [Period] of years and months as ANSI year-month text `[-]Y-M` (INTERVAL YEAR TO MONTH); a
+     * period of days only as an INTERVAL DAY. Periods mixing months and days have no SQL interval
+     * type and are refused, as are mixed signs.
+     */
+    private fun yearMonth(field: String, p: Period): Pair<String, String> {
+        if (p.days != 0) {
+            if (p.toTotalMonths() != 0L) {
+                throw ConfigurationException(field, "$p mixes months and days; no SQL INTERVAL holds both (send two parameters)")
+            }
+            return p.days.toString() to "INTERVAL DAY"
+        }
+        val months = p.toTotalMonths()
+        val sign = if (months < 0) "-" else ""
+        val abs = Math.abs(months)
+        return "$sign${abs / 12}-${abs % 12}" to YEAR_MONTH
+    }
+
+    private fun two(n: Int): String = if (n < 10) "0$n" else n.toString()
 
     /** BINARY values travel as base64 text (standard alphabet, padded), as the server decodes them. */
     private fun binary(bytes: ByteArray): String = java.util.Base64.getEncoder().encodeToString(bytes)

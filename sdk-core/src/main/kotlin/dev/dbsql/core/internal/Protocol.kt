@@ -34,6 +34,7 @@ internal class ExecuteRequest(
     @SerialName("on_wait_timeout") val onWaitTimeout: String? = null,
     @SerialName("result_compression") val resultCompression: String? = null,
     @SerialName("query_tags") val queryTags: List<QueryTagDto>? = null,
+    @SerialName("statement_conf") val statementConf: Map<String, String>? = null,
 )
 
 @Serializable

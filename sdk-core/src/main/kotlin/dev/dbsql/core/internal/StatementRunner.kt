@@ -157,6 +157,7 @@ internal class StatementRunner(
             onWaitTimeout = if (effectiveWait == Duration.ZERO) null else if (options.cancelOnWaitTimeout) "CANCEL" else "CONTINUE",
             resultCompression = options.compression.name,
             queryTags = options.queryTags.takeIf { it.isNotEmpty() }?.map { (k, v) -> QueryTagDto(k, v) },
+            statementConf = options.conf.takeIf { it.isNotEmpty() }?.mapKeys { (k, _) -> k.lowercase() },
         )
         val submittedAt = Instant.now()
         val text = transport.call(

@@ -18,6 +18,7 @@ import dev.dbsql.flow.internal.json.ColumnType
 import dev.dbsql.flow.internal.json.SqlArrowSchema
 import dev.dbsql.flow.internal.json.JsonArrowConverter
 import dev.dbsql.flow.internal.json.JsonStreamDecoder
+import dev.dbsql.flow.internal.json.TimestampZones
 import dev.dbsql.flow.internal.pipeline.ChunkProducer
 import dev.dbsql.flow.internal.pipeline.ChunkSpec
 import dev.dbsql.flow.internal.source.DownloadHedge
@@ -86,6 +87,7 @@ internal object ResultPlanner {
         // a single inline chunk already in hand (only used by the inline plans)
         val inMemory = end == start + 1 && (first.chunkIndex ?: 0) == start
         val columns = m.columns.map { ColumnType(it.name, it.typeName, it.typeText, it.precision, it.scale, it.intervalType) }
+        val jsonZone = TimestampZones.fromJsonRows(columns, first.dataArray)
 
         fun spec(i: Int, reserve: Long) = ChunkSpec(i, infos?.get(i)?.rowOffset ?: 0, infos?.get(i)?.rowCount, reserve)
 
@@ -95,7 +97,7 @@ internal object ResultPlanner {
                     id, { fetch(it).externalLinks }, first.externalLinks, end,
                     Duration.ofMillis(options.linkExpiryMargin.inWholeMilliseconds), options.linkPrefetch,
                 )
-                val json = if (m.format == ResultFormat.JSON_ARRAY) JsonStreamDecoder(JsonArrowConverter(columns), options.jsonBatchRows) else null
+                val json = if (m.format == ResultFormat.JSON_ARRAY) JsonStreamDecoder(JsonArrowConverter(columns, jsonZone), options.jsonBatchRows) else null
                 val producer = ExternalLinkProducer(
                     id, result.client.downloadHttpClient, links,
                     DownloadHedge(options.hedgeSlowDownloads?.let { Duration.ofMillis(it.inWholeMilliseconds) }),
@@ -119,7 +121,7 @@ internal object ResultPlanner {
                 if (m.format != ResultFormat.JSON_ARRAY && first.dataArray != null) {
                     throw UnsupportedResultFormatException("inline rows of a ${m.format} result", id)
                 }
-                val producer = InlineJsonProducer(id, fetch, first, JsonArrowConverter(columns), options.jsonBatchRows)
+                val producer = InlineJsonProducer(id, fetch, first, JsonArrowConverter(columns, jsonZone), options.jsonBatchRows)
                 ResultPlan((start until end).map { spec(it, 0) }, producer, minOf(2, options.concurrency), start, end, expected, inMemory)
             }
         }

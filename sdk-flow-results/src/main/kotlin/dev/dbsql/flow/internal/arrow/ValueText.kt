@@ -10,6 +10,15 @@ import java.util.Base64
 
 /** Renders values from [ArrowValues.read] as text: the one rule behind `Row.getString`. */
 internal object ValueText {
+    /** A TIMESTAMP as the server writes it: `yyyy-MM-ddTHH:mm:ss.SSS[SSS]` and the offset (`Z` for zero). */
+    fun timestamp(t: java.time.ZonedDateTime): String {
+        val micros = t.nano / 1_000
+        val fraction = if (micros % 1_000 == 0) (micros / 1_000).toString().padStart(3, '0') else micros.toString().padStart(6, '0')
+        return "${SECONDS.format(t)}.$fraction${t.offset.id}"
+    }
+
+    private val SECONDS: java.time.format.DateTimeFormatter = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss")
+
     fun render(value: Any): String = when (value) {
         is String -> value
         is List<*>, is Map<*, *> -> toJson(value).toString()

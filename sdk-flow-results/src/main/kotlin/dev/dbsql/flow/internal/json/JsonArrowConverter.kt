@@ -38,8 +38,8 @@ import java.time.ZoneOffset
  *
  * A cell that does not parse as its column's type fails the conversion with [CellFormatException].
  */
-internal class JsonArrowConverter(private val columns: List<ColumnType>) {
-    val schema: Schema = SqlArrowSchema.schema(columns)
+internal class JsonArrowConverter(private val columns: List<ColumnType>, zone: String = TimestampZones.DEFAULT) {
+    val schema: Schema = SqlArrowSchema.schema(columns, zone)
     private val types: List<SqlType> = columns.map { it.sqlType }
 
     /** Builds one root holding [rowCount] rows, where `row(k)` gives the cells of row k. */

@@ -37,7 +37,8 @@ internal data class ColumnType(
  * uses for the same SQL types, so a row reads the same whichever format the server sent:
  * BOOLEAN → bool; BYTE/SHORT/INT/LONG → int8/16/32/64; FLOAT/DOUBLE → float32/64;
  * DECIMAL(p,s) → decimal128(p,s); STRING, VARIANT and unknown types → utf8; BINARY → binary;
- * DATE → date32; TIMESTAMP → timestamp(µs, UTC); TIMESTAMP_NTZ → timestamp(µs);
+ * DATE → date32; TIMESTAMP → timestamp(µs, session zone) — the zone the caller passes (see
+ * [TimestampZones]), as a real warehouse names it in Arrow answers; TIMESTAMP_NTZ → timestamp(µs);
  * year-month INTERVAL → interval(YEAR_MONTH); day-time INTERVAL → duration(µs);
  * ARRAY/MAP/STRUCT → list/map/struct; NULL (VOID) → null.
  * Every field carries `Spark:DataType:SqlName` metadata with the column's `type_text`.
@@ -45,17 +46,17 @@ internal data class ColumnType(
 internal object SqlArrowSchema {
     const val SQL_NAME_KEY: String = "Spark:DataType:SqlName"
 
-    fun schema(columns: List<ColumnType>): Schema = Schema(
+    fun schema(columns: List<ColumnType>, zone: String = TimestampZones.DEFAULT): Schema = Schema(
         columns.map { c ->
             val metadata = c.typeText?.let { mapOf(SQL_NAME_KEY to it) }
-            field(c.name, c.sqlType, metadata)
+            field(c.name, c.sqlType, metadata, zone)
         },
     )
 
-    fun field(name: String, type: SqlType, metadata: Map<String, String>? = null): Field = when (type) {
+    fun field(name: String, type: SqlType, metadata: Map<String, String>? = null, zone: String = TimestampZones.DEFAULT): Field = when (type) {
         is SqlType.ArrayOf -> Field(
             name, FieldType(true, ArrowType.List.INSTANCE, null, metadata),
-            listOf(field("element", type.element)),
+            listOf(field("element", type.element, zone = zone)),
         )
         is SqlType.MapOf -> Field(
             name, FieldType(true, ArrowType.Map(false), null, metadata),
@@ -63,25 +64,25 @@ internal object SqlArrowSchema {
                 Field(
                     "entries", FieldType.notNullable(ArrowType.Struct.INSTANCE),
                     listOf(
-                        Field("key", FieldType.notNullable(leafType(type.key)), children(type.key)),
-                        field("value", type.value),
+                        Field("key", FieldType.notNullable(leafType(type.key, zone)), children(type.key, zone)),
+                        field("value", type.value, zone = zone),
                     ),
                 ),
             ),
         )
         is SqlType.StructOf -> Field(
             name, FieldType(true, ArrowType.Struct.INSTANCE, null, metadata),
-            type.fields.map { (n, t) -> field(n, t) },
+            type.fields.map { (n, t) -> field(n, t, zone = zone) },
         )
-        else -> Field(name, FieldType(true, leafType(type), null, metadata), null)
+        else -> Field(name, FieldType(true, leafType(type, zone), null, metadata), null)
     }
 
-    private fun children(type: SqlType): List<Field>? = when (type) {
-        is SqlType.ArrayOf, is SqlType.MapOf, is SqlType.StructOf -> field("x", type).children
+    private fun children(type: SqlType, zone: String): List<Field>? = when (type) {
+        is SqlType.ArrayOf, is SqlType.MapOf, is SqlType.StructOf -> field("x", type, zone = zone).children
         else -> null
     }
 
-    private fun leafType(type: SqlType): ArrowType = when (type) {
+    private fun leafType(type: SqlType, zone: String): ArrowType = when (type) {
         is SqlType.Decimal -> ArrowType.Decimal(type.precision, type.scale, 128)
         is SqlType.Interval ->
             if (type.yearMonth) ArrowType.Interval(ArrowIntervalUnit.YEAR_MONTH) else ArrowType.Duration(TimeUnit.MICROSECOND)
@@ -98,7 +99,7 @@ internal object SqlArrowSchema {
             "DOUBLE" -> ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)
             "BINARY" -> ArrowType.Binary.INSTANCE
             "DATE" -> ArrowType.Date(DateUnit.DAY)
-            "TIMESTAMP" -> ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")
+            "TIMESTAMP" -> ArrowType.Timestamp(TimeUnit.MICROSECOND, zone)
             "TIMESTAMP_NTZ" -> ArrowType.Timestamp(TimeUnit.MICROSECOND, null)
             "NULL" -> ArrowType.Null.INSTANCE
             else -> ArrowType.Utf8.INSTANCE

@@ -48,6 +48,9 @@ internal object TextValues {
 
     fun date(text: String): LocalDate = LocalDate.parse(text.trim())
 
+    /** The date-time fields (and offset, when there is one) of [text]. */
+    fun parseDateTime(text: String): java.time.temporal.TemporalAccessor = dateTime.parse(text.trim())
+
     /** TIMESTAMP: ISO-8601 with an offset (or `Z`); text without an offset is read as UTC. */
     fun instant(text: String): Instant {
         val parsed = dateTime.parse(text.trim())
