@@ -1,12 +1,16 @@
 package dev.dbsql.flow.internal.arrow
 
+import dev.dbsql.core.DatabricksSqlException
+import dev.dbsql.core.ProtocolException
 import org.apache.arrow.memory.BufferAllocator
+import org.apache.arrow.memory.OutOfMemoryException
 import org.apache.arrow.vector.FieldVector
 import org.apache.arrow.vector.VectorSchemaRoot
 import org.apache.arrow.vector.dictionary.DictionaryEncoder
 import org.apache.arrow.vector.dictionary.DictionaryProvider
 import org.apache.arrow.vector.ipc.ArrowStreamReader
 import org.apache.arrow.vector.types.pojo.Schema
+import org.apache.arrow.vector.util.ValueVectorUtility
 import java.io.InputStream
 import java.io.PushbackInputStream
 import java.nio.ByteBuffer
@@ -18,6 +22,12 @@ import java.nio.channels.ReadableByteChannel
  *
  * Runs on the calling thread and blocks on [InputStream.read]; nothing is read ahead of the batch
  * being decoded, so a chunk is never held twice (compressed bytes stream through LZ4 into Arrow).
+ *
+ * Hostile bytes: every length is checked before anything is allocated ([IpcFraming], and the LZ4
+ * reader's block sizes); each decoded batch is validated structurally (buffer sizes, offsets) before
+ * it is handed out. A stream that is not valid Arrow fails with [ProtocolException], one that needs
+ * more than the allocator's limit with Arrow's `OutOfMemoryException`, one that ends early with an
+ * `IOException`.
  */
 internal object IpcDecoder {
 
@@ -38,13 +48,14 @@ internal object IpcDecoder {
         sink: (VectorSchemaRoot) -> Unit,
         limitRows: Long = Long.MAX_VALUE,
     ): Long {
-        val source = PushbackInputStream(if (lz4) Lz4FrameReader.open(input) else input, 1)
+        val source = PushbackInputStream(IpcFraming(if (lz4) Lz4FrameReader.open(input) else input, allocator), 1)
         var rowsSeen = 0L
         source.use {
             while (rowsSeen < limitRows && hasMore(source)) {
                 ArrowStreamReader(NonClosingChannel(source), allocator).use { reader ->
-                    val root = reader.vectorSchemaRoot
-                    while (rowsSeen < limitRows && reader.loadNextBatch()) {
+                    val root = arrow { reader.vectorSchemaRoot }
+                    while (rowsSeen < limitRows && arrow { reader.loadNextBatch() }) {
+                        arrow { ValueVectorUtility.validate(root) }
                         val n = minOf(root.rowCount.toLong(), limitRows - rowsSeen).toInt()
                         if (rowsSeen + n <= skipRows) {
                             rowsSeen += n
@@ -52,12 +63,23 @@ internal object IpcDecoder {
                         }
                         val from = (skipRows - rowsSeen).coerceAtLeast(0).toInt()
                         rowsSeen += n
-                        sink(takeOwned(root, reader, allocator, from, n - from))
+                        sink(arrow { takeOwned(root, reader, allocator, from, n - from) })
                     }
                 }
             }
         }
         return rowsSeen
+    }
+
+    /** Runs Arrow's decoding: its complaints about bytes that are not valid Arrow become [ProtocolException]. */
+    private inline fun <T> arrow(block: () -> T): T = try {
+        block()
+    } catch (e: DatabricksSqlException) {
+        throw e
+    } catch (e: OutOfMemoryException) {
+        throw e
+    } catch (e: RuntimeException) {
+        throw ProtocolException("result chunk is not a valid Arrow IPC stream: ${e::class.simpleName}: ${e.message?.take(200)}", e)
     }
 
     private fun hasMore(input: PushbackInputStream): Boolean {
