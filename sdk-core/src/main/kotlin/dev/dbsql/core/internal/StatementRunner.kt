@@ -228,7 +228,8 @@ internal class StatementRunner(
         hasResult = r.manifest != null,
     )
 
-    private fun decode(text: String, statementId: String?): StatementResponseDto = try {
+    /** A statement response body; anything that is not one is a [ProtocolException]. */
+    fun decode(text: String, statementId: String?): StatementResponseDto = try {
         ProtocolJson.decodeFromString(StatementResponseDto.serializer(), text)
     } catch (e: SerializationException) {
         throw ProtocolException("malformed statement response: ${e.message}", e, statementId)
