@@ -151,7 +151,7 @@ internal class ExternalLinkProducer(
             }
             status == 408 || status == 429 || status >= 500 -> throw RetryableChunkException(
                 "download of chunk ${spec.index} answered HTTP $status",
-                retryAfter = response.headers[HttpHeaders.RetryAfter]?.trim()?.toLongOrNull()?.takeIf { it >= 0 }?.let(Duration::ofSeconds),
+                retryAfter = retryAfter(response.headers[HttpHeaders.RetryAfter]),
             )
             else -> throw ProtocolException("download of chunk ${spec.index} answered HTTP $status", null, statementId)
         }
@@ -175,6 +175,9 @@ internal class ExternalLinkProducer(
         /** Redirects followed per download at most. */
         const val MAX_REDIRECTS: Int = 5
         private val REDIRECT_STATUSES = setOf(301, 302, 303, 307, 308)
+
+        /** A download's `Retry-After` in seconds; negative or unreadable → null (the normal backoff). */
+        fun retryAfter(header: String?): Duration? = header?.trim()?.toLongOrNull()?.takeIf { it >= 0 }?.let(Duration::ofSeconds)
     }
 }
 
