@@ -8,9 +8,13 @@ import org.apache.arrow.vector.FieldVector
 import org.apache.arrow.vector.VectorSchemaRoot
 import org.apache.arrow.vector.dictionary.DictionaryEncoder
 import org.apache.arrow.vector.dictionary.DictionaryProvider
+import org.apache.arrow.memory.ArrowBuf
 import org.apache.arrow.vector.ipc.ArrowStreamReader
+import org.apache.arrow.vector.ipc.ReadChannel
+import org.apache.arrow.vector.ipc.message.MessageChannelReader
+import org.apache.arrow.vector.ipc.message.MessageResult
 import org.apache.arrow.vector.types.pojo.Schema
-import org.apache.arrow.vector.util.ValueVectorUtility
+import org.apache.arrow.vector.validate.ValidateVectorBufferVisitor
 import java.io.InputStream
 import java.io.PushbackInputStream
 import java.nio.ByteBuffer
@@ -52,10 +56,12 @@ internal object IpcDecoder {
         var rowsSeen = 0L
         source.use {
             while (rowsSeen < limitRows && hasMore(source)) {
-                ArrowStreamReader(NonClosingChannel(source), allocator).use { reader ->
+                val messages = TrackingMessageReader(ReadChannel(NonClosingChannel(source)), allocator)
+                try {
+                    ArrowStreamReader(messages, allocator).use { reader ->
                     val root = arrow { reader.vectorSchemaRoot }
-                    while (rowsSeen < limitRows && arrow { reader.loadNextBatch() }) {
-                        arrow { ValueVectorUtility.validate(root) }
+                    while (rowsSeen < limitRows && arrow { reader.loadNextBatch() }.also { messages.taken() }) {
+                        arrow { validate(root) }
                         val n = minOf(root.rowCount.toLong(), limitRows - rowsSeen).toInt()
                         if (rowsSeen + n <= skipRows) {
                             rowsSeen += n
@@ -65,10 +71,27 @@ internal object IpcDecoder {
                         rowsSeen += n
                         sink(arrow { takeOwned(root, reader, allocator, from, n - from) })
                     }
+                    }
+                } catch (e: Throwable) {
+                    messages.releaseUntaken()
+                    throw e
                 }
             }
         }
         return rowsSeen
+    }
+
+    /**
+     * Structural validation of a loaded batch: every vector's buffers are large enough for its
+     * value count and its offsets stay inside its data (Arrow's buffer visitor, children included).
+     * Not Arrow's type visitor, which rejects valid MAP vectors, nor `validateFull`, which rejects
+     * valid DECIMAL data.
+     */
+    private fun validate(root: VectorSchemaRoot) {
+        for (v in root.fieldVectors) {
+            if (v.valueCount != root.rowCount) throw ProtocolException("Arrow batch of ${root.rowCount} rows has a column of ${v.valueCount} values")
+            v.accept(ValidateVectorBufferVisitor(), null)
+        }
     }
 
     /** Runs Arrow's decoding: its complaints about bytes that are not valid Arrow become [ProtocolException]. */
@@ -114,6 +137,33 @@ internal object IpcDecoder {
             }
         }
         return VectorSchemaRoot(Schema(decoded.map { it.field }, root.schema.customMetadata), decoded, rows)
+    }
+}
+
+/**
+ * Remembers the body of the message read last until the reader took it over ([taken]), so that a
+ * body Arrow's reader failed on before taking it over (a record batch header that does not fit its
+ * body) is released instead of staying in the allocator.
+ */
+private class TrackingMessageReader(channel: ReadChannel, allocator: BufferAllocator) : MessageChannelReader(channel, allocator) {
+    private var pending: ArrowBuf? = null
+
+    override fun readNext(): MessageResult? {
+        pending = null
+        return super.readNext()?.also { r -> pending = r.bodyBuffer }
+    }
+
+    /** The reader loaded the batch: its buffers are the reader's to release. */
+    fun taken() {
+        pending = null
+    }
+
+    /** After the reader failed and was closed: releases a body it never took over. */
+    fun releaseUntaken() {
+        val b = pending ?: return
+        pending = null
+        val left = b.refCnt()
+        if (left > 0) b.referenceManager.release(left)
     }
 }
 

@@ -100,7 +100,9 @@ internal class ExternalLinkProducer(
                     headers.forEach { (name, value) -> header(name, value) }
                     timeout {
                         requestTimeoutMillis = chunkTimeout.toMillis()
-                        socketTimeoutMillis = idleTimeout.toMillis()
+                        // the engine's own silence limit: for the response headers, and a backstop for the body
+                        // behind the body's idle timeout (which fires first, with a clear message)
+                        socketTimeoutMillis = idleTimeout.toMillis() * 2
                     }
                 }.execute { response ->
                     val status = response.status.value
