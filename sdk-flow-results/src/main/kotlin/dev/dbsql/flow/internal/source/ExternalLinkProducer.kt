@@ -27,7 +27,7 @@ import org.apache.arrow.vector.VectorSchemaRoot
 import java.io.FilterInputStream
 import java.io.IOException
 import java.io.InputStream
-import java.net.URI
+import io.ktor.http.Url
 import java.time.Duration
 
 /**
@@ -69,7 +69,7 @@ internal class ExternalLinkProducer(
         sink: (VectorSchemaRoot) -> Unit,
     ): Long {
         val link = links.get(spec.index)
-        val target = LinkUrls.httpUri(link.url) ?: throw ProtocolException(
+        val target = LinkUrls.httpUrl(link.url) ?: throw ProtocolException(
             "the download link of chunk ${spec.index} is not an http(s) URL: ${LinkUrls.redact(link.url)}", null, statementId,
         )
         val rows = withTimeoutOrNull(chunkTimeout.toMillis()) {
@@ -84,7 +84,7 @@ internal class ExternalLinkProducer(
     private suspend fun follow(
         spec: ChunkSpec,
         link: ExternalLink,
-        first: URI,
+        first: Url,
         race: DownloadHedge.Claim,
         skipRows: Long,
         allocator: BufferAllocator,
@@ -92,11 +92,12 @@ internal class ExternalLinkProducer(
     ): Long? {
         val origin = LinkUrls.origin(first)
         var uri = first
+        var address = link.url.trim() // the link as given for the first request, the resolved target after a redirect
         var redirects = 0
         while (true) {
             val headers = if (LinkUrls.origin(uri) == origin) link.httpHeaders else emptyMap()
             val outcome: Any? = try {
-                http.prepareGet(uri.toString()) {
+                http.prepareGet(address) {
                     headers.forEach { (name, value) -> header(name, value) }
                     timeout {
                         requestTimeoutMillis = chunkTimeout.toMillis()
@@ -114,9 +115,9 @@ internal class ExternalLinkProducer(
                 }
             } catch (e: IOException) {
                 // ktor's messages name the URL, signature included: keep the type and stack, not the text
-                val text = LinkUrls.scrub(e.message ?: "", link.url, uri.toString())
+                val text = LinkUrls.scrub(e.message ?: "", link.url, address, uri.toString())
                 throw RetryableChunkException(
-                    "download of chunk ${spec.index} from ${LinkUrls.redact(uri.toString())} failed: ${e::class.simpleName}: $text",
+                    "download of chunk ${spec.index} from ${LinkUrls.redact(address)} failed: ${e::class.simpleName}: $text",
                     IOException(text).also { it.stackTrace = e.stackTrace },
                 )
             }
@@ -126,11 +127,11 @@ internal class ExternalLinkProducer(
             }
             val location = outcome.location?.trim()?.takeIf { it.isNotEmpty() }
                 ?: throw ProtocolException("download of chunk ${spec.index} was redirected without a Location", null, statementId)
-            val next = runCatching { uri.resolve(location) }.getOrNull()
-            uri = next?.let { LinkUrls.httpUri(it.toString()) } ?: throw ProtocolException(
+            uri = LinkUrls.resolve(uri, location) ?: throw ProtocolException(
                 "download of chunk ${spec.index} was redirected to ${LinkUrls.redact(location)}, which is not an http(s) URL",
                 null, statementId,
             )
+            address = uri.toString()
         }
     }
 

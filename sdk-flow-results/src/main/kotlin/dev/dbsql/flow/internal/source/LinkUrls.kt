@@ -1,6 +1,8 @@
 package dev.dbsql.flow.internal.source
 
-import java.net.URI
+import io.ktor.http.URLBuilder
+import io.ktor.http.Url
+import io.ktor.http.takeFrom
 
 /** Checks and shows download URLs: only http(s) is fetched, and a URL is shown without its query (its signature). */
 internal object LinkUrls {
@@ -25,19 +27,27 @@ internal object LinkUrls {
         return out
     }
 
+    private val SCHEME = Regex("^([A-Za-z][A-Za-z0-9+.-]*):")
+
+    /** The URL's scheme in lower case, or null when it has none (a relative reference). */
+    fun scheme(url: String): String? = SCHEME.find(url.trim())?.groupValues?.get(1)?.lowercase()
+
     /** The parsed URL when it is absolute http(s) with a host; null otherwise. */
-    fun httpUri(url: String): URI? {
-        val uri = runCatching { URI(url) }.getOrNull() ?: return null
-        val scheme = uri.scheme?.lowercase() ?: return null
+    fun httpUrl(url: String): Url? {
+        val scheme = scheme(url)
         if (scheme != "http" && scheme != "https") return null
-        if (uri.host.isNullOrEmpty()) return null
-        return uri
+        val parsed = runCatching { Url(url.trim()) }.getOrNull() ?: return null
+        return parsed.takeIf { it.protocol.name == scheme && it.host.isNotEmpty() }
     }
 
-    /** Scheme, host and port of [uri], to tell whether a redirect changes hosts. */
-    fun origin(uri: URI): String {
-        val scheme = uri.scheme.lowercase()
-        val port = if (uri.port >= 0) uri.port else if (scheme == "https") 443 else 80
-        return "$scheme://${uri.host.lowercase()}:$port"
+    /** [location] (absolute or relative) resolved against [base]; null when the target is not http(s). */
+    fun resolve(base: Url, location: String): Url? {
+        val scheme = scheme(location)
+        if (scheme != null && scheme != "http" && scheme != "https") return null
+        val resolved = runCatching { URLBuilder(base).takeFrom(location.trim()).build() }.getOrNull() ?: return null
+        return resolved.takeIf { (it.protocol.name == "http" || it.protocol.name == "https") && it.host.isNotEmpty() }
     }
+
+    /** Scheme, host and port of [url], to tell whether a redirect changes hosts. */
+    fun origin(url: Url): String = "${url.protocol.name}://${url.host.lowercase()}:${url.port}"
 }
