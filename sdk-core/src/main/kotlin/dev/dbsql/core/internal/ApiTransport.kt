@@ -115,6 +115,11 @@ internal class ApiTransport(
             }
             out.write(buffer, 0, n)
         }
+        channel.closedCause?.let { throw it }
+        if (declared != null && out.size().toLong() != declared) {
+            // the connection ended inside the body: a network failure (retried only when the call is idempotent)
+            throw java.io.EOFException("the response body ended after ${out.size()} of $declared bytes")
+        }
         val charset = response.charset() ?: Charsets.UTF_8
         return String(out.toByteArray(), charset)
     }
