@@ -24,6 +24,10 @@ import java.net.URI
  * @property catalog default catalog of statements run outside a session (null: the warehouse's).
  * @property schema default schema of statements run outside a session.
  * @property userAgentSuffix appended to `dbsql-kotlin/<version>` in the User-Agent, e.g. `my-app/1.2`.
+ * @property maxResponseBytes the largest API response body read (statement, status, chunk and
+ *   session answers, and error bodies); a larger one fails with a [ProtocolException] naming this
+ *   limit and is not retried. Default 256 MiB, ten times the 25 MiB inline result limit; result
+ *   downloads are bounded by the result stream's memory budget instead.
  */
 @Serializable
 public data class ClientConfig(
@@ -37,6 +41,7 @@ public data class ClientConfig(
     val proxy: ProxyConfig? = null,
     val tls: TlsConfig = TlsConfig(),
     val userAgentSuffix: String? = null,
+    val maxResponseBytes: Long = DEFAULT_MAX_RESPONSE_BYTES,
 ) {
     init {
         validateHost(host)
@@ -47,6 +52,9 @@ public data class ClientConfig(
         if (schema != null && schema.isBlank()) throw ConfigurationException("schema", "must not be blank")
         if (userAgentSuffix != null && (userAgentSuffix.isBlank() || userAgentSuffix.any { it.code < 0x20 || it.code > 0x7e })) {
             throw ConfigurationException("userAgentSuffix", "must be non-blank printable ASCII")
+        }
+        if (maxResponseBytes < MIN_RESPONSE_BYTES || maxResponseBytes > Int.MAX_VALUE - 64) {
+            throw ConfigurationException("maxResponseBytes", "must be in $MIN_RESPONSE_BYTES..${Int.MAX_VALUE - 64}, was $maxResponseBytes")
         }
     }
 
@@ -59,9 +67,15 @@ public data class ClientConfig(
 
     override fun toString(): String =
         "ClientConfig(host=$host, warehouseId=$warehouseId, auth=${ConfigJson.redactedAuth(auth)}, catalog=$catalog, " +
-            "schema=$schema, timeouts=$timeouts, retry=$retry, proxy=$proxy, tls=$tls, userAgentSuffix=$userAgentSuffix)"
+            "schema=$schema, timeouts=$timeouts, retry=$retry, proxy=$proxy, tls=$tls, userAgentSuffix=$userAgentSuffix, maxResponseBytes=$maxResponseBytes)"
 
     public companion object {
+        /** The default [maxResponseBytes]: 256 MiB. */
+        public const val DEFAULT_MAX_RESPONSE_BYTES: Long = 256L * 1024 * 1024
+
+        /** The smallest [maxResponseBytes] accepted: 64 KiB. */
+        public const val MIN_RESPONSE_BYTES: Long = 64L * 1024
+
         /**
          * Reads a config written by [toJson].
          * @throws ConfigurationException when the JSON is invalid, a value is invalid, or a secret was redacted.

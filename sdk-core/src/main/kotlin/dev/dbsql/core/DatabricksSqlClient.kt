@@ -83,7 +83,7 @@ public class DatabricksSqlClient @JvmOverloads constructor(
     internal val scope: CoroutineScope = CoroutineScope(
         (scope?.coroutineContext ?: Dispatchers.Default) + job + (dispatcher ?: EmptyCoroutineContext) + CoroutineName("dbsql-client"),
     )
-    internal val transport = ApiTransport(config.baseUrl, apiHttp, this.credentials, retry)
+    internal val transport = ApiTransport(config.baseUrl, apiHttp, this.credentials, retry, config.maxResponseBytes)
     internal val statements = StatementRunner(this, config, transport)
     internal val sessions = SessionOps(config, transport)
     private val closed = AtomicBoolean(false)

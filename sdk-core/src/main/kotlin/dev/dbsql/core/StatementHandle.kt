@@ -62,7 +62,7 @@ public data class StatementHandle(
             } catch (e: Exception) {
                 throw InvalidHandleException("not a statement handle (invalid JSON): ${e.message}", e)
             }
-            val version = obj["version"]?.jsonPrimitive?.intOrNull
+            val version = (obj["version"] as? kotlinx.serialization.json.JsonPrimitive)?.intOrNull
                 ?: throw InvalidHandleException("not a statement handle: no \"version\" field")
             if (version != FORMAT_VERSION) {
                 throw InvalidHandleException(

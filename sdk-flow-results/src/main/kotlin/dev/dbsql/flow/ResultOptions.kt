@@ -5,6 +5,7 @@ import kotlinx.coroutines.asCoroutineDispatcher
 import org.apache.arrow.memory.BufferAllocator
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.minutes
 import kotlin.time.Duration.Companion.seconds
 
 /**
@@ -24,6 +25,12 @@ import kotlin.time.Duration.Companion.seconds
  * @property maxLinkRefreshes per chunk, how often an expired-link answer (HTTP 403) is met with a fresh link.
  * @property initialBackoff / [maxBackoff] the wait between attempts: exponential with jitter, or
  *   the download's `Retry-After` (capped at [maxBackoff]).
+ * @property downloadIdleTimeout a chunk download whose body delivers no byte for this long fails
+ *   (and is retried, see [maxAttempts]); a slow body that keeps delivering bytes is never cut by it.
+ *   Also the longest wait for a download's response headers.
+ * @property chunkTimeout the longest one download of a chunk may take in all (redirects, response
+ *   and body); it then fails and is retried (see [maxAttempts]). The client's `timeouts.request` does
+ *   not apply to downloads.
  * @property hedgeSlowDownloads a chunk download whose response has not started after
  *   `max(this, 4 × the median response time of the stream's earlier downloads)` gets a second,
  *   parallel request; the first response is read and the other request cancelled (a straggler then
@@ -54,6 +61,8 @@ public data class ResultOptions(
     val maxLinkRefreshes: Int = 5,
     val initialBackoff: Duration = 200.milliseconds,
     val maxBackoff: Duration = 10.seconds,
+    val downloadIdleTimeout: Duration = 30.seconds,
+    val chunkTimeout: Duration = 10.minutes,
     val hedgeSlowDownloads: Duration? = 250.milliseconds,
     val allowTruncated: Boolean = false,
     val startChunk: Int = 0,
@@ -74,6 +83,8 @@ public data class ResultOptions(
         require(startChunk >= 0) { "startChunk must not be negative" }
         require(endChunk == null || endChunk >= startChunk) { "endChunk must not be before startChunk" }
         require(jsonBatchRows >= 1) { "jsonBatchRows must be at least 1" }
+        require(downloadIdleTimeout.isPositive() && downloadIdleTimeout.isFinite()) { "downloadIdleTimeout must be positive and finite" }
+        require(chunkTimeout.isPositive() && chunkTimeout.isFinite()) { "chunkTimeout must be positive and finite" }
         require(hedgeSlowDownloads == null || hedgeSlowDownloads.isPositive()) { "hedgeSlowDownloads must be positive (or null)" }
     }
 

@@ -247,6 +247,9 @@ public class DbsqlClientConfig private constructor(
         /** Appended to the User-Agent, e.g. `my-app/1.2`. */
         public fun userAgentSuffix(suffix: String?): Builder = apply { core.userAgentSuffix = suffix }
 
+        /** The largest API response body read (default 256 MiB); see `ClientConfig.maxResponseBytes`. */
+        public fun maxResponseBytes(bytes: Long): Builder = apply { core.maxResponseBytes = bytes }
+
         /**
          * The configuration.
          * @throws dev.dbsql.core.ConfigurationException naming the first invalid or missing field.

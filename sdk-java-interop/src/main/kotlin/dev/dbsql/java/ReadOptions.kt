@@ -64,6 +64,12 @@ public class ReadOptions private constructor(
         public fun backoff(initial: Duration, max: Duration): Builder =
             set { it.copy(initialBackoff = initial.toKotlinDuration(), maxBackoff = max.toKotlinDuration()) }
 
+        /** A download body silent (no byte) this long fails and is retried (default 30 s); see [ResultOptions.downloadIdleTimeout]. */
+        public fun downloadIdleTimeout(timeout: Duration): Builder = set { it.copy(downloadIdleTimeout = timeout.toKotlinDuration()) }
+
+        /** The longest one download of a chunk may take in all (default 10 min); see [ResultOptions.chunkTimeout]. */
+        public fun chunkTimeout(timeout: Duration): Builder = set { it.copy(chunkTimeout = timeout.toKotlinDuration()) }
+
         /**
          * A chunk download that has not answered after `max(after, 4 × the median answer time)` gets
          * a second request; the first answer is read (default 250 ms). `null` turns this off.

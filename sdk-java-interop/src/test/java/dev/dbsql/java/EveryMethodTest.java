@@ -112,10 +112,12 @@ class EveryMethodTest extends WarehouseTestBase {
                 .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .proxy("127.0.0.1", 9)
                 .proxy("127.0.0.1", 9, List.of("127.0.0.1", "localhost"))
-                .userAgentSuffix("every-method/1.0");
+                .userAgentSuffix("every-method/1.0")
+                .maxResponseBytes(32L << 20);
         DbsqlClientConfig config = b.build();
         assertEquals(warehouse.getBaseUrl(), config.host());
         assertEquals(warehouse.getWarehouseId(), config.warehouseId());
+        assertTrue(config.toJson().contains("\"maxResponseBytes\":33554432"), config.toJson());
         assertFalse(config.toString().contains(warehouse.getToken()), "toString shows the token");
         assertFalse(config.toJson().contains(warehouse.getToken()), "toJson shows the token");
         DbsqlClientConfig back = DbsqlClientConfig.fromJson(config.toJson(true));
@@ -220,6 +222,8 @@ class EveryMethodTest extends WarehouseTestBase {
                     .maxAttempts(3)
                     .backoff(Duration.ofMillis(10), Duration.ofMillis(100))
                     .hedgeSlowDownloads(null)
+                    .downloadIdleTimeout(Duration.ofSeconds(20))
+                    .chunkTimeout(Duration.ofMinutes(5))
                     .allowTruncated(true)
                     .chunkRange(1, 3)
                     .allocator(allocator)
@@ -230,6 +234,7 @@ class EveryMethodTest extends WarehouseTestBase {
                     .build();
             assertEquals(1, ro.bufferedBatches());
             assertTrue(ro.toString().contains("bufferedBatches=1"));
+            assertTrue(ro.toString().contains("downloadIdleTimeout=20s") && ro.toString().contains("chunkTimeout=5m"), ro.toString());
             assertEquals(2, ReadOptions.DEFAULT.bufferedBatches());
             DbsqlResult result = client.execute(MILLION, StatementParameters.NONE, so).get(T, TimeUnit.SECONDS);
             long rows;

@@ -83,9 +83,10 @@ internal object ErrorMapping {
     /**
      * An I/O failure → exception. [sent] false means the failure came before the request could
      * reach the server (connection refused, connect timeout, unknown host): then even an execute
-     * may be retried. After that point only idempotent calls are.
+     * may be retried. After that point only idempotent calls are. An [Error] is rethrown as it is.
      */
     fun fromThrowable(e: Throwable, call: CallInfo, host: String): DatabricksSqlException {
+        if (e is Error) throw e // OutOfMemoryError, StackOverflowError, ...: never a (retryable) connection failure
         if (e is DatabricksSqlException) return e
         val id = call.statementId
         tlsCause(e)?.let {

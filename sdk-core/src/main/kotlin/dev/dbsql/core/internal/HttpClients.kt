@@ -13,13 +13,15 @@ import java.net.URI
 /** Builds the ktor CIO clients of one [dev.dbsql.core.DatabricksSqlClient]. */
 internal object HttpClients {
     /**
-     * @param forDownloads the client for external links: follows redirects; the API client does
-     *   not (an API redirect is an error to report, and credentials must not follow it).
+     * @param forDownloads the client for external links. Neither client follows redirects by
+     *   itself: an API redirect is an error to report (credentials must not follow it), and the
+     *   downloader follows a link's redirects itself (a bounded number, http(s) only, dropping the
+     *   link's headers on a host change). Downloads set their own request and socket timeouts.
      */
     fun build(config: ClientConfig, tls: TlsMaterial, userAgent: String, forDownloads: Boolean): HttpClient =
         HttpClient(CIO) {
             expectSuccess = false
-            followRedirects = forDownloads
+            followRedirects = false
             engine {
                 requestTimeout = config.timeouts.request.inWholeMilliseconds
                 endpoint.connectTimeout = config.timeouts.connect.inWholeMilliseconds

@@ -73,9 +73,9 @@ internal class ServiceErrorDto(
 internal class ManifestDto(
     val format: String? = null,
     val schema: SchemaDto? = null,
-    @SerialName("total_chunk_count") val totalChunkCount: Int = 0,
+    @SerialName("total_chunk_count") val totalChunkCount: Int? = null,
     val chunks: List<ChunkDto>? = null,
-    @SerialName("total_row_count") val totalRowCount: Long = 0,
+    @SerialName("total_row_count") val totalRowCount: Long? = null,
     @SerialName("total_byte_count") val totalByteCount: Long? = null,
     val truncated: Boolean = false,
     @SerialName("result_compression") val resultCompression: String? = null,

@@ -200,7 +200,7 @@ internal class StatementRunner(
         val state = StatementState.of(r.status.state)
         return when {
             (state == StatementState.SUCCEEDED || state == StatementState.CLOSED) && r.manifest != null ->
-                StatementResult(id, handle, Mapping.manifest(r.manifest, id), client, state, r.result?.let { Mapping.resultData(it, id) })
+                StatementResult(id, handle, Mapping.manifest(r.manifest, id, r.result), client, state, r.result?.let { Mapping.resultData(it, id) })
             state == StatementState.SUCCEEDED -> throw ProtocolException("statement $id SUCCEEDED without a result manifest", statementId = id)
             state == StatementState.CLOSED ->
                 throw ResultExpiredException("statement $id is CLOSED: its result was released (closed, or older than the retention period)", id)
@@ -229,7 +229,8 @@ internal class StatementRunner(
         hasResult = r.manifest != null,
     )
 
-    private fun decode(text: String, statementId: String?): StatementResponseDto = try {
+    /** A statement response body; anything that is not one is a [ProtocolException]. */
+    fun decode(text: String, statementId: String?): StatementResponseDto = try {
         ProtocolJson.decodeFromString(StatementResponseDto.serializer(), text)
     } catch (e: SerializationException) {
         throw ProtocolException("malformed statement response: ${e.message}", e, statementId)

@@ -31,6 +31,15 @@ class ClientConfigSpec : FunSpec({
 
     fun fieldOf(block: () -> Unit): String = shouldThrow<ConfigurationException>(block).field
 
+    test("maxResponseBytes: 256 MiB by default, kept through JSON, bounded") {
+        val c = dev.dbsql.core.clientConfig { host = "https://x.example"; warehouse = "w"; auth = pat(dev.dbsql.auth.SecretRef.Env("T")) }
+        c.maxResponseBytes shouldBe 256L * 1024 * 1024
+        val small = c.copy(maxResponseBytes = 1024L * 1024)
+        ClientConfig.fromJson(small.toJson()).maxResponseBytes shouldBe 1024L * 1024
+        small.toJson() shouldContain "\"maxResponseBytes\":1048576"
+        shouldThrow<ConfigurationException> { c.copy(maxResponseBytes = 10) }.field shouldBe "maxResponseBytes"
+    }
+
     test("the DSL parses the warehouse id from the HTTP path") {
         valid().warehouseId shouldBe "abc123"
         ClientConfig.warehouseIdFromHttpPath("/sql/1.0/endpoints/e-1") shouldBe "e-1"

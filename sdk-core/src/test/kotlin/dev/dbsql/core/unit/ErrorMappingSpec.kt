@@ -72,4 +72,11 @@ class ErrorMappingSpec : FunSpec({
         tls.retryable shouldBe false
         tls.message shouldContain "tls.customCa"
     }
+
+    test("an Error is never mapped to a (retryable) connection failure: it is rethrown as it is") {
+        for (error in listOf(OutOfMemoryError("Java heap space"), StackOverflowError())) {
+            val thrown = io.kotest.assertions.throwables.shouldThrowAny { ErrorMapping.fromThrowable(error, status, "h") }
+            thrown shouldBe error
+        }
+    }
 })

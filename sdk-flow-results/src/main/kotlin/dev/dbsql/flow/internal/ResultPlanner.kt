@@ -102,6 +102,8 @@ internal object ResultPlanner {
                     id, result.client.downloadHttpClient, links,
                     DownloadHedge(options.hedgeSlowDownloads?.let { Duration.ofMillis(it.inWholeMilliseconds) }),
                     options.dispatcher,
+                    Duration.ofMillis(options.downloadIdleTimeout.inWholeMilliseconds),
+                    Duration.ofMillis(options.chunkTimeout.inWholeMilliseconds),
                 ) { input, skip, alloc, sink ->
                     json?.decode(input, lz4, alloc, skip, sink) ?: IpcDecoder.decode(input, lz4, alloc, skip, sink)
                 }

@@ -1,12 +1,20 @@
 package dev.dbsql.flow.internal.arrow
 
+import dev.dbsql.core.DatabricksSqlException
+import dev.dbsql.core.ProtocolException
 import org.apache.arrow.memory.BufferAllocator
+import org.apache.arrow.memory.OutOfMemoryException
 import org.apache.arrow.vector.FieldVector
 import org.apache.arrow.vector.VectorSchemaRoot
 import org.apache.arrow.vector.dictionary.DictionaryEncoder
 import org.apache.arrow.vector.dictionary.DictionaryProvider
+import org.apache.arrow.memory.ArrowBuf
 import org.apache.arrow.vector.ipc.ArrowStreamReader
+import org.apache.arrow.vector.ipc.ReadChannel
+import org.apache.arrow.vector.ipc.message.MessageChannelReader
+import org.apache.arrow.vector.ipc.message.MessageResult
 import org.apache.arrow.vector.types.pojo.Schema
+import org.apache.arrow.vector.validate.ValidateVectorBufferVisitor
 import java.io.InputStream
 import java.io.PushbackInputStream
 import java.nio.ByteBuffer
@@ -18,6 +26,12 @@ import java.nio.channels.ReadableByteChannel
  *
  * Runs on the calling thread and blocks on [InputStream.read]; nothing is read ahead of the batch
  * being decoded, so a chunk is never held twice (compressed bytes stream through LZ4 into Arrow).
+ *
+ * Hostile bytes: every length is checked before anything is allocated ([IpcFraming], and the LZ4
+ * reader's block sizes); each decoded batch is validated structurally (buffer sizes, offsets) before
+ * it is handed out. A stream that is not valid Arrow fails with [ProtocolException], one that needs
+ * more than the allocator's limit with Arrow's `OutOfMemoryException`, one that ends early with an
+ * `IOException`.
  */
 internal object IpcDecoder {
 
@@ -38,13 +52,16 @@ internal object IpcDecoder {
         sink: (VectorSchemaRoot) -> Unit,
         limitRows: Long = Long.MAX_VALUE,
     ): Long {
-        val source = PushbackInputStream(if (lz4) Lz4FrameReader.open(input) else input, 1)
+        val source = PushbackInputStream(IpcFraming(if (lz4) Lz4FrameReader.open(input) else input, allocator), 1)
         var rowsSeen = 0L
         source.use {
             while (rowsSeen < limitRows && hasMore(source)) {
-                ArrowStreamReader(NonClosingChannel(source), allocator).use { reader ->
-                    val root = reader.vectorSchemaRoot
-                    while (rowsSeen < limitRows && reader.loadNextBatch()) {
+                val messages = TrackingMessageReader(ReadChannel(NonClosingChannel(source)), allocator)
+                try {
+                    ArrowStreamReader(messages, allocator).use { reader ->
+                    val root = arrow { reader.vectorSchemaRoot }
+                    while (rowsSeen < limitRows && arrow { reader.loadNextBatch() }.also { messages.taken() }) {
+                        arrow { validate(root) }
                         val n = minOf(root.rowCount.toLong(), limitRows - rowsSeen).toInt()
                         if (rowsSeen + n <= skipRows) {
                             rowsSeen += n
@@ -52,12 +69,40 @@ internal object IpcDecoder {
                         }
                         val from = (skipRows - rowsSeen).coerceAtLeast(0).toInt()
                         rowsSeen += n
-                        sink(takeOwned(root, reader, allocator, from, n - from))
+                        sink(arrow { takeOwned(root, reader, allocator, from, n - from) })
                     }
+                    }
+                } catch (e: Throwable) {
+                    messages.releaseUntaken()
+                    throw e
                 }
             }
         }
         return rowsSeen
+    }
+
+    /**
+     * Structural validation of a loaded batch: every vector's buffers are large enough for its
+     * value count and its offsets stay inside its data (Arrow's buffer visitor, children included).
+     * Not Arrow's type visitor, which rejects valid MAP vectors, nor `validateFull`, which rejects
+     * valid DECIMAL data.
+     */
+    private fun validate(root: VectorSchemaRoot) {
+        for (v in root.fieldVectors) {
+            if (v.valueCount != root.rowCount) throw ProtocolException("Arrow batch of ${root.rowCount} rows has a column of ${v.valueCount} values")
+            v.accept(ValidateVectorBufferVisitor(), null)
+        }
+    }
+
+    /** Runs Arrow's decoding: its complaints about bytes that are not valid Arrow become [ProtocolException]. */
+    private inline fun <T> arrow(block: () -> T): T = try {
+        block()
+    } catch (e: DatabricksSqlException) {
+        throw e
+    } catch (e: OutOfMemoryException) {
+        throw e
+    } catch (e: RuntimeException) {
+        throw ProtocolException("result chunk is not a valid Arrow IPC stream: ${e::class.simpleName}: ${e.message?.take(200)}", e)
     }
 
     private fun hasMore(input: PushbackInputStream): Boolean {
@@ -92,6 +137,33 @@ internal object IpcDecoder {
             }
         }
         return VectorSchemaRoot(Schema(decoded.map { it.field }, root.schema.customMetadata), decoded, rows)
+    }
+}
+
+/**
+ * Remembers the body of the message read last until the reader took it over ([taken]), so that a
+ * body Arrow's reader failed on before taking it over (a record batch header that does not fit its
+ * body) is released instead of staying in the allocator.
+ */
+private class TrackingMessageReader(channel: ReadChannel, allocator: BufferAllocator) : MessageChannelReader(channel, allocator) {
+    private var pending: ArrowBuf? = null
+
+    override fun readNext(): MessageResult? {
+        pending = null
+        return super.readNext()?.also { r -> pending = r.bodyBuffer }
+    }
+
+    /** The reader loaded the batch: its buffers are the reader's to release. */
+    fun taken() {
+        pending = null
+    }
+
+    /** After the reader failed and was closed: releases a body it never took over. */
+    fun releaseUntaken() {
+        val b = pending ?: return
+        pending = null
+        val left = b.refCnt()
+        if (left > 0) b.referenceManager.release(left)
     }
 }
 

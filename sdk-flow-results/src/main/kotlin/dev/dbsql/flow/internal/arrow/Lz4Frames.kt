@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue
  * [close]. `LZ4FrameInputStream` allocates two block-size arrays (8 MiB for the usual 4 MiB blocks)
  * per stream: one per chunk, one even for a one-row inline result. Block and content checksums are
  * verified when the frame carries them; a frame with dependent blocks is handed to
- * `LZ4FrameInputStream`. The LZ4 codec itself is lz4-java's.
+ * `LZ4FrameInputStream`. The LZ4 codec itself is lz4-java's. Every size read from the stream is
+ * bounded by the frame's block size (at most 4 MiB); corrupt data is an `IOException`.
  *
  * Not thread-safe: one reader per stream, as any `InputStream`.
  */
@@ -37,7 +38,16 @@ internal class Lz4FrameReader private constructor(private val input: InputStream
         return if (read(one, 0, 1) < 0) -1 else one[0].toInt() and 0xFF
     }
 
-    override fun read(b: ByteArray, off: Int, len: Int): Int {
+    override fun read(b: ByteArray, off: Int, len: Int): Int = try {
+        readDecoded(b, off, len)
+    } catch (e: IOException) {
+        throw e
+    } catch (e: RuntimeException) {
+        // lz4-java's LZ4Exception and the like on corrupt blocks: a bad transfer, like a checksum mismatch
+        throw IOException("corrupt LZ4 data: ${e::class.simpleName}: ${e.message?.take(200)}", e)
+    }
+
+    private fun readDecoded(b: ByteArray, off: Int, len: Int): Int {
         fallback?.let { return it.read(b, off, len) }
         if (buffers == null) throw IOException("LZ4 reader closed")
         if (len == 0) return 0

@@ -21,10 +21,10 @@ internal data class PipelineSettings(
 
     /**
      * Wait before attempt `attempt + 1`: the server's Retry-After when it gave one (capped at
-     * [maxBackoff]), else exponential from [initialBackoff] with "equal jitter" (half fixed, half random).
+     * [maxBackoff]; a negative one is ignored), else exponential from [initialBackoff] with "equal jitter" (half fixed, half random).
      */
     fun backoff(attempt: Int, retryAfter: Duration?): Duration {
-        if (retryAfter != null) return minOf(retryAfter, maxBackoff)
+        if (retryAfter != null && !retryAfter.isNegative) return minOf(retryAfter, maxBackoff)
         val ceiling = minOf(maxBackoff.toMillis(), initialBackoff.toMillis() shl minOf(attempt, 20))
         val half = ceiling / 2
         return Duration.ofMillis(half + if (half > 0) Random.nextLong(half + 1) else 0)

@@ -1,6 +1,7 @@
 
 package dev.dbsql.flow.internal.source
 
+import dev.dbsql.core.ProtocolException
 import dev.dbsql.core.internal.ExternalLink
 import dev.dbsql.flow.internal.pipeline.LinkExpiredException
 import kotlinx.coroutines.CancellationException
@@ -22,7 +23,8 @@ import java.time.Duration
  * Links are fetched through [fetch] (`GET …/result/chunks/{i}`, which answers with one or more
  * links starting at `i`), ahead of use up to [prefetch] chunks, one request at a time. A link that
  * expires within [margin] is refreshed before it is handed out; one a download found expired is
- * [invalidate]d and fetched again. Concurrent requests for the same chunk share one fetch.
+ * [invalidate]d and fetched again. Concurrent requests for the same chunk share one fetch. A fetch
+ * that answers without a link for the chunk asked for is a [ProtocolException] saying so.
  */
 internal class LinkCache(
     private val statementId: String,
@@ -59,7 +61,14 @@ internal class LinkCache(
                 }
             }
             if (mine) {
-                runFetch(chunkIndex, wait)
+                val fresh = runFetch(chunkIndex, wait)
+                if (fresh.none { it.chunkIndex == chunkIndex } && mutex.withLock { links[chunkIndex] } == null) {
+                    throw ProtocolException(
+                        "statement $statementId: asked for the download link of chunk $chunkIndex, the server answered with " +
+                            (if (fresh.isEmpty()) "no link" else "links for chunks ${fresh.map { it.chunkIndex }.take(20)}"),
+                        null, statementId,
+                    )
+                }
             } else {
                 try {
                     wait.await() // someone else's fetch (maybe the prefetcher); on failure, fetch ourselves
@@ -103,11 +112,12 @@ internal class LinkCache(
         }
     }
 
-    private suspend fun runFetch(chunkIndex: Int, done: CompletableDeferred<Unit>) {
+    private suspend fun runFetch(chunkIndex: Int, done: CompletableDeferred<Unit>): List<ExternalLink> {
         try {
             val fresh = fetch(chunkIndex)
             mutex.withLock { fresh.forEach { store(it) } }
             done.complete(Unit)
+            return fresh
         } catch (e: Throwable) {
             done.completeExceptionally(e)
             throw e
