@@ -1,5 +1,6 @@
 package dev.dbsql.auth
 
+import dev.dbsql.testing.HostileServer
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty

@@ -1,5 +1,6 @@
 package dev.dbsql.cli
 
+import dev.dbsql.testing.HostileServer
 import dev.dbsql.warehouse.LocalWarehouse
 import dev.dbsql.warehouse.faults.Endpoint
 import dev.dbsql.warehouse.faults.Fault

@@ -12,7 +12,7 @@ import dev.dbsql.core.TlsConfig
 import dev.dbsql.core.clientConfig
 import dev.dbsql.core.internal.fetchResultData
 import dev.dbsql.core.it.Fixtures
-import dev.dbsql.core.it.HostileServer
+import dev.dbsql.testing.HostileServer
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe

@@ -1,5 +1,6 @@
 package dev.dbsql.core.it
 
+import dev.dbsql.testing.HostileServer
 import dev.dbsql.auth.AccessToken
 import dev.dbsql.auth.CredentialsProvider
 import dev.dbsql.core.DatabricksSqlClient

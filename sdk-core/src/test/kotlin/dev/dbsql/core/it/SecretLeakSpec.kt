@@ -1,5 +1,6 @@
 package dev.dbsql.core.it
 
+import dev.dbsql.testing.HostileServer
 import dev.dbsql.auth.AuthConfig
 import dev.dbsql.auth.CredentialsContext
 import dev.dbsql.auth.CredentialsException

@@ -1,4 +1,4 @@
-package dev.dbsql.core.it
+package dev.dbsql.testing
 
 import io.ktor.http.ContentType
 import io.ktor.server.application.ApplicationCall
