@@ -76,7 +76,7 @@ public fun StatementResult.batches(options: ResultOptions = ResultOptions()): Fl
     }
     val memory = StreamMemory(
         options.allocator ?: DefaultAllocator.root, options.memoryBudgetBytes, options.effectiveSlackBytes,
-        "dbsql-result-$statementId",
+        "dbsql-result-$statementId", options.sharedBudget,
     )
     val settings = PipelineSettings(
         concurrency = plan.concurrency,

@@ -50,6 +50,10 @@ import kotlin.time.Duration.Companion.seconds
  * @property jsonBatchRows rows per [RecordBatch] when converting JSON_ARRAY data.
  * @property onProgress called in the collector's coroutine each time a chunk has been fully
  *   delivered (the collector returned for its last batch); see [ResultProgress].
+ * @property sharedBudget the budget this stream shares with others (see [SharedMemoryBudget]):
+ *   [SharedMemoryBudget.process] by default, so many streams in one process together hold at most
+ *   its limit; give one per client or per tenant to split them, or null for none (each stream then
+ *   bounded by [memoryBudgetBytes] alone).
  */
 public data class ResultOptions(
     val concurrency: Int = 8,
@@ -71,6 +75,7 @@ public data class ResultOptions(
     val dispatcher: CoroutineDispatcher = sharedDispatcher,
     val jsonBatchRows: Int = 65_536,
     val onProgress: (suspend (ResultProgress) -> Unit)? = null,
+    val sharedBudget: SharedMemoryBudget? = SharedMemoryBudget.process,
 ) {
     init {
         require(concurrency in 1..256) { "concurrency must be in 1..256, was $concurrency" }

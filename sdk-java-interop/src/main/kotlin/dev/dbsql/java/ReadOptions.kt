@@ -2,6 +2,7 @@ package dev.dbsql.java
 
 import dev.dbsql.core.ConfigurationException
 import dev.dbsql.flow.ResultOptions
+import dev.dbsql.flow.SharedMemoryBudget
 import dev.dbsql.flow.ResultProgress
 import kotlinx.coroutines.asCoroutineDispatcher
 import org.apache.arrow.memory.BufferAllocator
@@ -50,6 +51,12 @@ public class ReadOptions private constructor(
 
         /** Decompressed bytes one stream may hold, batches not yet closed by the consumer included (default 256 MiB). */
         public fun memoryBudgetBytes(bytes: Long): Builder = set { it.copy(memoryBudgetBytes = bytes) }
+
+        /**
+         * The budget this stream shares with other streams (default [SharedMemoryBudget.process]); `null`
+         * for none. See [SharedMemoryBudget] for admission and fairness.
+         */
+        public fun sharedBudget(budget: SharedMemoryBudget?): Builder = set { it.copy(sharedBudget = budget) }
 
         /** Room of the stream's allocator above the budget (default `max(16 MiB, budget / 8)`). */
         public fun memorySlackBytes(bytes: Long): Builder = set { it.copy(memorySlackBytes = bytes) }

@@ -214,7 +214,9 @@ class EveryMethodTest extends WarehouseTestBase {
         try (RootAllocator allocator = new RootAllocator()) {
             var pool = Executors.newFixedThreadPool(2);
             List<Long> progress = new ArrayList<>();
+            dev.dbsql.flow.SharedMemoryBudget shared = new dev.dbsql.flow.SharedMemoryBudget(96L << 20);
             ReadOptions ro = ReadOptions.builder()
+                    .sharedBudget(shared)
                     .concurrency(2)
                     .memoryBudgetBytes(64L << 20)
                     .memorySlackBytes(16L << 20)
@@ -242,6 +244,9 @@ class EveryMethodTest extends WarehouseTestBase {
                 rows = s.count();
             }
             assertEquals(200_000L, rows, "chunks 1 and 2 of 100,000 rows each");
+            assertTrue(shared.getPeakBytes() > 0, "the stream counted its chunks in the shared budget");
+            for (int i = 0; i < 6000 && shared.getUsedBytes() != 0L; i++) Thread.sleep(10); // hang guard 60 s
+            assertEquals(0L, shared.getUsedBytes(), "and gave them back");
             assertFalse(progress.isEmpty());
             pool.shutdown();
             assertThrows(ConfigurationException.class, () -> ReadOptions.builder().chunkRange(3, 1).memoryBudgetBytes(1).build());

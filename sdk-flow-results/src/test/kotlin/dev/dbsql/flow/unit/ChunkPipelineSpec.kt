@@ -41,10 +41,10 @@ import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
 
-private const val ROWS = 4_000
+internal const val ROWS = 4_000
 
 /** Chunks of ROWS ids each, served from memory with per-chunk delays and scripted failures. */
-private class FakeChunks(allocator: BufferAllocator, count: Int) : ChunkProducer {
+internal class FakeChunks(allocator: BufferAllocator, count: Int) : ChunkProducer {
     val bytes = (0 until count).map { ArrowBytes.stream(allocator, it.toLong() * ROWS, ROWS, 500) }
     val delays = ConcurrentHashMap<Int, Long>()
     /** chunk → attempts that fail after handing over half the chunk. */

@@ -1,5 +1,6 @@
 package dev.dbsql.flow.internal.pipeline
 
+import dev.dbsql.flow.SharedMemoryBudget
 import kotlinx.coroutines.channels.Channel
 import java.util.concurrent.atomic.AtomicLong
 
@@ -9,8 +10,10 @@ import java.util.concurrent.atomic.AtomicLong
  *
  * One coroutine (the scheduler) calls [acquire], always in chunk order, so admission is FIFO and a
  * large chunk is never starved by smaller ones behind it. [release] and [charge] come from any thread.
+ * With a [shared] budget, every byte is also counted there: a chunk first gets room in this stream's
+ * budget, then waits its turn in the shared one.
  */
-internal class ByteBudget(val limit: Long) {
+internal class ByteBudget(val limit: Long, private val shared: SharedMemoryBudget? = null) {
     private val used = AtomicLong()
     private val peak = AtomicLong()
     private val changed = Channel<Unit>(Channel.CONFLATED)
@@ -31,27 +34,38 @@ internal class ByteBudget(val limit: Long) {
             if (u == 0L || u + bytes <= limit || mustProceed()) {
                 if (used.compareAndSet(u, u + bytes)) {
                     notePeak(u + bytes)
-                    return
+                    break
                 }
                 continue
             }
             changed.receive()
+        }
+        if (shared == null) return
+        try {
+            shared.acquire(bytes, mustProceed)
+        } catch (e: Throwable) {
+            used.addAndGet(-bytes)
+            wake()
+            throw e
         }
     }
 
     /** Adds bytes a chunk turned out to need beyond its reservation; never waits. */
     fun charge(bytes: Long) {
         if (bytes > 0) notePeak(used.addAndGet(bytes))
+        shared?.charge(bytes)
     }
 
     fun release(bytes: Long) {
         if (bytes > 0) used.addAndGet(-bytes)
-        wake()
+        changed.trySend(Unit)
+        shared?.release(bytes)
     }
 
     /** Makes a waiting [acquire] look again (e.g. because the consumer started waiting). */
     fun wake() {
         changed.trySend(Unit)
+        shared?.wake()
     }
 
     private fun notePeak(value: Long) {

@@ -1,5 +1,6 @@
 package dev.dbsql.flow.internal.pipeline
 
+import dev.dbsql.flow.SharedMemoryBudget
 import org.apache.arrow.memory.BufferAllocator
 import org.slf4j.LoggerFactory
 
@@ -11,8 +12,14 @@ import org.slf4j.LoggerFactory
  * the last batch the stream produced has been closed. It is then at zero bytes by construction;
  * anything else is logged as a leak and kept in [leakReport].
  */
-internal class StreamMemory(parent: BufferAllocator, budgetBytes: Long, slackBytes: Long, name: String) {
-    val budget = ByteBudget(budgetBytes)
+internal class StreamMemory(
+    parent: BufferAllocator,
+    budgetBytes: Long,
+    slackBytes: Long,
+    name: String,
+    shared: SharedMemoryBudget? = null,
+) {
+    val budget = ByteBudget(budgetBytes, shared)
     val allocator: BufferAllocator = parent.newChildAllocator(name, 0, budgetBytes + slackBytes)
     private var ended = false
     private var openLeases = 0
