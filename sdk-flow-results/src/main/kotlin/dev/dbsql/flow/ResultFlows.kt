@@ -86,13 +86,18 @@ public fun StatementResult.batches(options: ResultOptions = ResultOptions()): Fl
         maxLinkRefreshes = options.maxLinkRefreshes,
         allowRowMismatch = options.allowTruncated,
         dispatcher = if (plan.inMemory) Dispatchers.Unconfined else options.dispatcher,
+        minConcurrency = minOf(options.minConcurrency, plan.concurrency),
     )
     val failures = FlowFailures(statementId, { memory.budget }, options.memoryBudgetBytes + options.effectiveSlackBytes)
     var delivered = 0L
-    val pipeline = ChunkPipeline(plan.chunks, plan.producer, settings, failures, memory) { spec, rows ->
+    lateinit var pipeline: ChunkPipeline
+    pipeline = ChunkPipeline(plan.chunks, plan.producer, settings, failures, memory) { spec, rows ->
         delivered = rows
         options.onProgress?.invoke(
-            ResultProgress(statementId, spec.endIndex, plan.endChunk, rows, memory.budget.usedBytes, memory.budget.peakBytes),
+            ResultProgress(
+                statementId, spec.endIndex, plan.endChunk, rows, memory.budget.usedBytes, memory.budget.peakBytes,
+                if (plan.inMemory) 0 else pipeline.downloads.limit,
+            ),
         )
     }
     stopWithClient(result.client) { emitAll(pipeline.batches()) }

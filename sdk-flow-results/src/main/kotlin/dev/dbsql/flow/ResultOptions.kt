@@ -11,7 +11,12 @@ import kotlin.time.Duration.Companion.seconds
 /**
  * How a result is read. The defaults suit a JVM service streaming large results.
  *
- * @property concurrency downloads in flight at once (external links).
+ * @property concurrency the most downloads in flight at once (external links). The stream adapts
+ *   the number between [minConcurrency] and this: it grows while throughput rises, shrinks when the
+ *   memory budget is what the downloads wait for or when download times double without a gain;
+ *   [ResultProgress.concurrency] reports the current choice. It starts at `min(4, concurrency)`.
+ * @property minConcurrency the fewest downloads the adaptive choice goes down to (capped at
+ *   [concurrency]); set it equal to [concurrency] for a fixed number.
  * @property memoryBudgetBytes decompressed bytes a stream may hold: chunks being downloaded,
  *   decoded batches waiting for the consumer, and batches the consumer has not closed yet. A chunk
  *   is started only when its size (the manifest's `byte_count`) fits; the chunk the consumer waits
@@ -57,6 +62,7 @@ import kotlin.time.Duration.Companion.seconds
  */
 public data class ResultOptions(
     val concurrency: Int = 8,
+    val minConcurrency: Int = 2,
     val memoryBudgetBytes: Long = 256L * 1024 * 1024,
     val memorySlackBytes: Long? = null,
     val linkExpiryMargin: Duration = 60.seconds,
@@ -79,6 +85,7 @@ public data class ResultOptions(
 ) {
     init {
         require(concurrency in 1..256) { "concurrency must be in 1..256, was $concurrency" }
+        require(minConcurrency >= 1) { "minConcurrency must be at least 1, was $minConcurrency" }
         require(memoryBudgetBytes >= 1024 * 1024) { "memoryBudgetBytes must be at least 1 MiB, was $memoryBudgetBytes" }
         require(memorySlackBytes == null || memorySlackBytes >= 0) { "memorySlackBytes must not be negative" }
         require(!linkExpiryMargin.isNegative()) { "linkExpiryMargin must not be negative" }

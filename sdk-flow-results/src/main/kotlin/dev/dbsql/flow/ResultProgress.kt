@@ -14,6 +14,8 @@ import kotlinx.serialization.Serializable
  * @property heldBytes decompressed bytes the stream holds right now (chunks in flight and batches
  *   not yet closed), as counted against [ResultOptions.memoryBudgetBytes].
  * @property peakHeldBytes the most bytes the stream has held at once so far (same counting).
+ * @property concurrency how many downloads the stream lets run at once right now (its adaptive
+ *   choice within [ResultOptions.minConcurrency]..[ResultOptions.concurrency]); 0 when it downloads nothing.
  */
 @Serializable
 public data class ResultProgress(
@@ -23,6 +25,7 @@ public data class ResultProgress(
     val rowsDelivered: Long,
     val heldBytes: Long = 0,
     val peakHeldBytes: Long = 0,
+    val concurrency: Int = 0,
 ) {
     /** True when every chunk of the stream's range was delivered. */
     val isComplete: Boolean get() = nextChunk >= endChunk

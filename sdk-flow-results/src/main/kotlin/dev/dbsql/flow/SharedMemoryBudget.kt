@@ -46,18 +46,22 @@ public class SharedMemoryBudget(public val limitBytes: Long) {
     /** Chunks waiting for room right now. */
     public val waitingChunks: Int get() = synchronized(lock) { waiters.size }
 
-    /** Reserves [bytes] for one chunk, suspending in line until they fit (or [mustProceed] says go). */
-    internal suspend fun acquire(bytes: Long, mustProceed: () -> Boolean) {
+    /**
+     * Reserves [bytes] for one chunk, suspending in line until they fit (or [mustProceed] says go).
+     * Returns whether it had to wait.
+     */
+    internal suspend fun acquire(bytes: Long, mustProceed: () -> Boolean): Boolean {
         val waiter = synchronized(lock) {
             if (waiters.isEmpty() && fits(bytes)) {
                 add(bytes)
-                return
+                return false
             }
             Waiter(bytes, mustProceed).also { waiters.addLast(it) }
         }
         admitWaiting()
         try {
             waiter.admitted.await()
+            return true
         } catch (e: CancellationException) {
             val admitted = synchronized(lock) { waiter.admitted.isCompleted || !waiters.remove(waiter) }
             if (admitted) release(bytes) else admitWaiting()

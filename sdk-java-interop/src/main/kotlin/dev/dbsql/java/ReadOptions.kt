@@ -46,8 +46,11 @@ public class ReadOptions private constructor(
         private var buffered = DEFAULT.bufferedBatches
         private var invalid: ConfigurationException? = null
 
-        /** Downloads in flight at once (default 8). */
+        /** The most downloads in flight at once (default 8); the stream adapts within [minConcurrency]..this. */
         public fun concurrency(downloads: Int): Builder = set { it.copy(concurrency = downloads) }
+
+        /** The fewest downloads the adaptive choice goes down to (default 2); equal to [concurrency] for a fixed number. */
+        public fun minConcurrency(downloads: Int): Builder = set { it.copy(minConcurrency = downloads) }
 
         /** Decompressed bytes one stream may hold, batches not yet closed by the consumer included (default 256 MiB). */
         public fun memoryBudgetBytes(bytes: Long): Builder = set { it.copy(memoryBudgetBytes = bytes) }

@@ -218,6 +218,7 @@ class EveryMethodTest extends WarehouseTestBase {
             ReadOptions ro = ReadOptions.builder()
                     .sharedBudget(shared)
                     .concurrency(2)
+                    .minConcurrency(1)
                     .memoryBudgetBytes(64L << 20)
                     .memorySlackBytes(16L << 20)
                     .linkExpiryMargin(Duration.ofSeconds(30))
@@ -231,7 +232,10 @@ class EveryMethodTest extends WarehouseTestBase {
                     .allocator(allocator)
                     .executor(pool)
                     .jsonBatchRows(1000)
-                    .onProgress(p -> progress.add(p.getRowsDelivered()))
+                    .onProgress(p -> {
+                        progress.add(p.getRowsDelivered());
+                        if (p.getConcurrency() < 1 || p.getConcurrency() > 2) progress.add(-1L); // outside 1..2: fails below
+                    })
                     .bufferedBatches(1)
                     .build();
             assertEquals(1, ro.bufferedBatches());
@@ -248,6 +252,7 @@ class EveryMethodTest extends WarehouseTestBase {
             for (int i = 0; i < 6000 && shared.getUsedBytes() != 0L; i++) Thread.sleep(10); // hang guard 60 s
             assertEquals(0L, shared.getUsedBytes(), "and gave them back");
             assertFalse(progress.isEmpty());
+            assertFalse(progress.contains(-1L), "the adaptive choice stayed within minConcurrency..concurrency");
             pool.shutdown();
             assertThrows(ConfigurationException.class, () -> ReadOptions.builder().chunkRange(3, 1).memoryBudgetBytes(1).build());
         }

@@ -27,8 +27,10 @@ internal class ByteBudget(val limit: Long, private val shared: SharedMemoryBudge
      * Reserves [bytes], suspending until they fit. A reservation is let through over the limit when
      * nothing else is held (a chunk larger than the whole budget) or when [mustProceed] says the
      * consumer is waiting for exactly this chunk (everything held is then in the consumer's hands).
+     * Returns whether it had to wait (here or in the shared budget).
      */
-    suspend fun acquire(bytes: Long, mustProceed: () -> Boolean) {
+    suspend fun acquire(bytes: Long, mustProceed: () -> Boolean): Boolean {
+        var waited = false
         while (true) {
             val u = used.get()
             if (u == 0L || u + bytes <= limit || mustProceed()) {
@@ -38,11 +40,12 @@ internal class ByteBudget(val limit: Long, private val shared: SharedMemoryBudge
                 }
                 continue
             }
+            waited = true
             changed.receive()
         }
-        if (shared == null) return
+        if (shared == null) return waited
         try {
-            shared.acquire(bytes, mustProceed)
+            return shared.acquire(bytes, mustProceed) || waited
         } catch (e: Throwable) {
             used.addAndGet(-bytes)
             wake()

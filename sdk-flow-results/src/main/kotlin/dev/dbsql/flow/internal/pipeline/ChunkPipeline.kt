@@ -14,7 +14,6 @@ import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.job
 import kotlinx.coroutines.launch
-import kotlinx.coroutines.sync.Semaphore
 import kotlinx.coroutines.withContext
 import org.slf4j.LoggerFactory
 import java.util.concurrent.ConcurrentLinkedQueue
@@ -24,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger
  * The download pipeline of one result stream.
  *
  * A scheduler walks the chunks in order. For each it reserves the chunk's decompressed size in the
- * [ByteBudget] (FIFO), takes one of `concurrency` download permits, puts the chunk's slot into the
+ * [ByteBudget] (FIFO), takes a download slot ([AdaptiveConcurrency] sets how many), puts the chunk's slot into the
  * ordered queue and starts a worker. Workers decode while they download and push batches into their
  * chunk's slot; a permit is freed when a download ends, not when it is consumed, so chunks behind a
  * slow one keep downloading as long as the budget allows (no head-of-line blocking beyond memory).
@@ -52,6 +51,9 @@ internal class ChunkPipeline(
      * meanwhile the scheduler must not mistake the chunks behind it for the one the consumer awaits.
      */
     private val consumerWaitsFor = AtomicInteger(-1)
+
+    /** How many downloads run at once; read by progress reports. */
+    val downloads = AdaptiveConcurrency(settings.minConcurrency, settings.concurrency, minOf(4, settings.concurrency))
 
     @Volatile
     private var failed = false
@@ -91,14 +93,15 @@ internal class ChunkPipeline(
     }
 
     private suspend fun schedule(work: CoroutineScope, ordered: SendChannel<Slot>) {
-        val permits = Semaphore(settings.concurrency)
+        val permits = downloads
         try {
             for (spec in chunks) {
                 if (failed) break
                 // Over the budget, a chunk still starts when the consumer waits for this very chunk and no
                 // earlier chunk is still being produced: everything held is then in the consumer's hands
                 // (batches it keeps open), so waiting would never end.
-                memory.budget.acquire(spec.reserveBytes) { consumerWaitsFor.get() == spec.index && !memory.anyProducing }
+                val waited = memory.budget.acquire(spec.reserveBytes) { consumerWaitsFor.get() == spec.index && !memory.anyProducing }
+                if (waited) permits.memoryPressure()
                 permits.acquire()
                 val slot = try {
                     Slot(spec, memory.lease(spec.index, spec.reserveBytes))
@@ -133,6 +136,7 @@ internal class ChunkPipeline(
         var refreshes = 0
         try {
             while (true) {
+                val started = System.nanoTime()
                 try {
                     val rowsRead = producer.produce(spec, attempt, handedOver, slot.lease.allocator) { root ->
                         val batch = RecordBatch(root, spec.index, spec.rowOffset + handedOver, slot.lease::batchClosed)
@@ -146,6 +150,8 @@ internal class ChunkPipeline(
                         throw ChunkRowCountException(spec.index, expected, rowsRead)
                     }
                     slot.batches.close()
+                    val now = System.nanoTime()
+                    downloads.downloaded(spec.reserveBytes, now - started, now)
                     return
                 } catch (e: CancellationException) {
                     throw e

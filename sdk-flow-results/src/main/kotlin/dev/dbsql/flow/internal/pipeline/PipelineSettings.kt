@@ -13,9 +13,12 @@ internal data class PipelineSettings(
     val maxLinkRefreshes: Int,
     val allowRowMismatch: Boolean,
     val dispatcher: CoroutineDispatcher,
+    /** The fewest downloads the adaptive limit goes down to; [concurrency] is the most. Equal: fixed. */
+    val minConcurrency: Int = concurrency,
 ) {
     init {
         require(concurrency >= 1) { "concurrency must be at least 1" }
+        require(minConcurrency in 1..concurrency) { "minConcurrency must be in 1..concurrency" }
         require(maxAttempts >= 1) { "maxAttempts must be at least 1" }
     }
 
