@@ -1,7 +1,7 @@
 package dev.dbsql.cli
 
+import org.jline.reader.CompletingParsedLine
 import org.jline.reader.EOFError
-import org.jline.reader.ParsedLine
 import org.jline.reader.Parser
 
 /** One input of the interactive mode: SQL to run, or a meta-command. */
@@ -88,7 +88,7 @@ Ctrl-C cancels the running statement on the server (or clears the line being typ
  * new line (the whole statement is edited, and kept in the history, as one entry).
  */
 internal class ReplParser : Parser {
-    override fun parse(line: String, cursor: Int, context: Parser.ParseContext): ParsedLine {
+    override fun parse(line: String, cursor: Int, context: Parser.ParseContext): CompletingParsedLine {
         if (context == Parser.ParseContext.ACCEPT_LINE && !ReplInput.isComplete(line)) {
             throw EOFError(-1, -1, "the statement is not finished: end it with ';'", ";")
         }
@@ -96,7 +96,10 @@ internal class ReplParser : Parser {
     }
 
     /** No word splitting: there is no completion. */
-    private class WholeLine(private val text: String, private val at: Int) : ParsedLine {
+    private class WholeLine(private val text: String, private val at: Int) : CompletingParsedLine {
+        override fun escape(candidate: CharSequence, complete: Boolean): CharSequence = candidate
+        override fun rawWordCursor(): Int = 0
+        override fun rawWordLength(): Int = 0
         override fun word(): String = ""
         override fun wordCursor(): Int = 0
         override fun wordIndex(): Int = 0

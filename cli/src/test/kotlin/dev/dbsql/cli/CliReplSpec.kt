@@ -98,6 +98,24 @@ class CliReplSpec : FunSpec({
             withClue(t.output()) { t.exitCode() shouldBe 0 }
             t.output() shouldNotContain "interrupted"
         }
+        // both statements ran in one session, deleted on the server at the end
+        val sessionId = warehouse.admin.statementsWithText("SELECT 'still here' AS alive").single().sessionId
+        warehouse.admin.statementsWithText(sql).single().sessionId shouldBe sessionId
+        warehouse.admin.requests().filter { it.method == "DELETE" && it.path == "/api/2.0/sql/sessions/$sessionId" }.size shouldBe 1
+    }
+
+    test("SIGTERM at the prompt ends the interactive mode with 143 and deletes the session on the server") {
+        PtyDbsql(home(), env).use { t ->
+            t.await(Repl.PROMPT)
+            t.send("SELECT 3 AS three;\r")
+            t.await("(1 row)")
+            t.await(Repl.PROMPT)
+            t.signal("TERM")
+            withClue(t.output()) { t.exitCode() shouldBe ExitCode.TERMINATED }
+        }
+        val sessionId = warehouse.admin.statementsWithText("SELECT 3 AS three").single().sessionId
+        (sessionId != null) shouldBe true
+        warehouse.admin.requests().filter { it.method == "DELETE" && it.path == "/api/2.0/sql/sessions/$sessionId" }.size shouldBe 1
     }
 
     test("the history outlives the run in ~/.dbsql_history, without a line that holds the token") {
@@ -118,7 +136,7 @@ class CliReplSpec : FunSpec({
         history shouldNotContain warehouse.token
         PtyDbsql(home, env).use { t ->
             t.await(Repl.PROMPT)
-            t.send("\u001b[A") // up: the last kept entry
+            t.send("\u001bOA") // Up (the terminal is in application cursor mode): the last kept entry
             t.await("answer;")
             t.send("\r")
             t.await("(1 row)") shouldContain "42"

@@ -82,6 +82,13 @@ internal class PtyDbsql(dir: File, env: Map<String, String>, vararg args: String
         }
     }
 
+    /** Sends [signal] (e.g. `TERM`) to the `dbsql` process itself (the child of `script`). */
+    fun signal(signal: String) {
+        val java = process.toHandle().descendants().filter { it.info().command().orElse("").endsWith("/java") }.findFirst()
+            .orElseThrow { IllegalStateException("no dbsql process under script") }
+        check(ProcessBuilder("kill", "-$signal", java.pid().toString()).start().waitFor() == 0) { "kill -$signal failed" }
+    }
+
     /** Everything the terminal showed so far, as text. */
     fun output(): String = synchronized(lock) { plain(seen.toString()) }
 
