@@ -66,7 +66,9 @@ internal class Repl(
     private val resultOptions = ResultOptions(allowTruncated = options.maxRows != null)
 
     suspend fun run(): Int {
-        val terminal = TerminalBuilder.builder().system(true).systemOutput(TerminalBuilder.SystemOutput.SysOutOrSysErr).build()
+        // No probing of the terminal's modes (grapheme clusters, Kitty keyboard): the probe discards
+        // what was typed meanwhile, and a statement typed (or pasted) while dbsql starts must survive.
+        val terminal = TerminalBuilder.builder().system(true).systemOutput(TerminalBuilder.SystemOutput.SysOutOrSysErr).graphemeCluster(false).build()
         val thread = Executors.newSingleThreadExecutor { r -> Thread(r, "dbsql-input").apply { isDaemon = true } }
         val input = thread.asCoroutineDispatcher()
         try {
@@ -79,6 +81,7 @@ internal class Repl(
                 .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // `!=` is SQL, not a history event
                 .option(LineReader.Option.HISTORY_IGNORE_SPACE, true)
+                .option(LineReader.Option.KITTY_KEYBOARD, false)
                 .build()
             // JLine routes SIGINT to this handler, except while it reads a line (then it clears the line).
             terminal.handle(Terminal.Signal.INT) { running?.cancel() }

@@ -13,9 +13,9 @@ import java.time.Instant
  * credential variable of the environment or of a `-p` parameter ([secrets]; values shorter than 4
  * characters are too common to look for), and one that names a secret (the words `SECRET`,
  * `PASSWORD`, `PASSWD`, `TOKEN` or `IDENTIFIED BY`, in any case). Parameter values given with
- * `-p` are never in what is typed: the SQL refers to them as `:name`.
+ * `-p` are never in what is typed: the SQL refers to them as `:name`. Immutable, thread-safe.
  */
-class HistoryPolicy(secrets: Collection<String>) {
+internal class HistoryPolicy(secrets: Collection<String>) {
     private val values = secrets.filter { it.length >= 4 }.distinct()
 
     fun keep(entry: String): Boolean = entry.isNotBlank() &&

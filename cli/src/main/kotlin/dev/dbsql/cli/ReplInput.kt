@@ -4,12 +4,15 @@ import org.jline.reader.CompletingParsedLine
 import org.jline.reader.EOFError
 import org.jline.reader.Parser
 
-/** One input of the interactive mode: SQL to run, or a meta-command. */
-sealed interface ReplCommand {
+/** One input of the interactive mode: SQL to run, or a meta-command. Immutable. */
+internal sealed interface ReplCommand {
     /** Nothing to do (an empty line, or only comments). */
     data object Empty : ReplCommand
+    /** SQL: the [statements], in order, each without its `;`. */
     data class Sql(val statements: List<String>) : ReplCommand
+    /** `\help`, `\?`, `help`. */
     data object Help : ReplCommand
+    /** `\q`, `quit`, `exit`. */
     data object Quit : ReplCommand
     /** `\format` (show the current one, [format] null) or `\format FMT`. */
     data class Format(val format: OutputFormat?) : ReplCommand
@@ -21,8 +24,8 @@ sealed interface ReplCommand {
     data class Invalid(val message: String) : ReplCommand
 }
 
-/** How the interactive mode reads what is typed. */
-object ReplInput {
+/** How the interactive mode reads what is typed: when an input is complete, and what it asks for. Stateless. */
+internal object ReplInput {
     /** The meta-commands, for `\help`. */
     const val HELP: String = """Statements end with ';' (a ';' inside quotes or comments does not end one); several on a line
 run in order. Statements run in one server-side session, so USE, SET and temporary views carry over.

@@ -104,6 +104,17 @@ class CliReplSpec : FunSpec({
         warehouse.admin.requests().filter { it.method == "DELETE" && it.path == "/api/2.0/sql/sessions/$sessionId" }.size shouldBe 1
     }
 
+    test("a statement typed while dbsql starts is not lost (no terminal probe discards it)") {
+        PtyDbsql(home(), env).use { t ->
+            t.send("SELECT 6 * 7 AS early;\r") // before the prompt: kept by the terminal until dbsql reads it
+            t.await("(1 row)") shouldContain "42"
+            warehouse.admin.statementsWithText("SELECT 6 * 7 AS early").size shouldBe 1
+            t.await(Repl.PROMPT)
+            t.send("\u0004")
+            t.exitCode() shouldBe 0
+        }
+    }
+
     test("SIGTERM at the prompt ends the interactive mode with 143 and deletes the session on the server") {
         PtyDbsql(home(), env).use { t ->
             t.await(Repl.PROMPT)
