@@ -1,15 +1,9 @@
 package dev.dbsql.cli
 
-import dev.dbsql.auth.CredentialsException
-import dev.dbsql.core.AuthenticationException
 import dev.dbsql.core.ConfigurationException
 import dev.dbsql.core.DatabricksSqlClient
 import dev.dbsql.core.DatabricksSqlException
 import dev.dbsql.core.ExecuteOptions
-import dev.dbsql.core.InvalidHandleException
-import dev.dbsql.core.PermissionDeniedException
-import dev.dbsql.core.SqlException
-import dev.dbsql.core.StatementCanceledException
 import dev.dbsql.core.StatementHandle
 import dev.dbsql.flow.ResultOptions
 import kotlinx.coroutines.withTimeoutOrNull
@@ -43,7 +37,8 @@ const val MAX_SQL_BYTES: Int = 16 shl 20
 /**
  * The `dbsql` tool, apart from process concerns (signals, exit): [run] returns the exit code.
  * Results go to [out] (or `--output`), messages and progress to [err]. SQL may be read from
- * [stdin] (with `-`, or when no SQL is given and [stdinIsTerminal] is false).
+ * [stdin] (with `-`, or when no SQL is given and [stdinIsTerminal] is false); with no SQL and
+ * [stdinIsTerminal], the interactive mode ([Repl]) reads the process's terminal.
  */
 class Cli(
     private val out: OutputStream,
@@ -52,7 +47,8 @@ class Cli(
     private val home: Path = Path.of(env["HOME"]?.takeIf { it.isNotBlank() } ?: System.getProperty("user.home")),
     private val errIsTerminal: Boolean = Terminal.isTerminal(2),
     private val stdin: InputStream = InputStream.nullInputStream(),
-    private val stdinIsTerminal: Boolean = true,
+    /** With no SQL given: true starts the interactive mode, false reads the SQL from [stdin]. */
+    private val stdinIsTerminal: Boolean = false,
     private val outIsTerminal: Boolean = false,
 ) {
     suspend fun run(args: Array<String>): Int {
@@ -63,6 +59,7 @@ class Cli(
         }
         if (options.help) return ExitCode.OK.also { PrintStream(out, true).println(USAGE) }
         if (options.version) return ExitCode.OK.also { PrintStream(out, true).println("dbsql ${javaClass.`package`?.implementationVersion ?: "0.1.0-SNAPSHOT"}") }
+        if (options.source == null && options.resume == null && options.cancel == null && stdinIsTerminal) return interactive(options)
         var file: AtomicFileOutput? = null
         return try {
             val statements = statements(options)
@@ -101,10 +98,35 @@ class Cli(
         }
     }
 
+    /** The interactive mode ([Repl]); options that make no sense there are refused. */
+    private suspend fun interactive(options: CliOptions): Int = try {
+        when {
+            options.submit -> throw UsageException("--submit needs SQL (the interactive mode runs statements as you type them)")
+            options.output != null -> throw UsageException("--output needs SQL; the interactive mode prints to the terminal")
+            options.format == OutputFormat.ARROW -> throw UsageException("--format arrow needs SQL and --output; the interactive mode prints text")
+        }
+        Target.resolve(options, env, home).use { target ->
+            DatabricksSqlClient(target.config, target.credentials).use { client ->
+                Repl(
+                    client, options, target.description, out, err, errIsTerminal, outIsTerminal,
+                    HistoryPolicy.file(env, home), HistoryPolicy.of(env, options.params),
+                ).run()
+            }
+        }
+    } catch (e: UsageException) {
+        usage(e.message)
+    } catch (e: CancellationException) {
+        throw e
+    } catch (e: OutputClosedException) {
+        ExitCode.OUTPUT_CLOSED
+    } catch (e: Exception) {
+        failure(e)
+    }
+
     /** The statements to run, or null for `--resume` / `--cancel`. */
     private fun statements(options: CliOptions): List<String>? {
         if (options.resume != null || options.cancel != null) return null
-        val source = options.source ?: if (!stdinIsTerminal) SqlSource.Stdin else throw UsageException("no SQL given")
+        val source = options.source ?: SqlSource.Stdin
         val text = when (source) {
             is SqlSource.Text -> source.sql
             is SqlSource.File -> try {
@@ -182,15 +204,8 @@ class Cli(
     }
 
     private fun failure(e: Exception): Int {
-        val (code, kind) = when (e) {
-            is SqlException -> ExitCode.SQL_ERROR to "SQL error"
-            is AuthenticationException, is PermissionDeniedException, is CredentialsException -> ExitCode.AUTH to "authentication failed"
-            is StatementCanceledException -> ExitCode.CANCELED to "statement canceled"
-            is InvalidHandleException -> ExitCode.USAGE to "bad handle"
-            is ConfigurationException -> ExitCode.USAGE to "bad configuration"
-            else -> ExitCode.OTHER to "error"
-        }
-        err.println("dbsql: $kind: ${ErrorText.of(e)}")
+        val (code, line) = ErrorText.failure(e)
+        err.println(line)
         return code
     }
 }

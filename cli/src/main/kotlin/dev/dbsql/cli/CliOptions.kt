@@ -47,11 +47,21 @@ class UsageException(message: String) : Exception(message)
 
 const val USAGE: String = """Usage: dbsql [options] "SQL"
        dbsql [options] -c SQL | -f FILE | -
+       dbsql [options]                          (interactive, with a terminal on standard input)
        dbsql [options] --resume FILE | --cancel FILE
 
 Runs SQL on a Databricks SQL warehouse and prints the result. The SQL comes from the argument,
 -c SQL, -f FILE, or standard input (`-`, or a pipe when no SQL is given). Text with several
 statements separated by ';' runs them in order in one session and prints each result.
+
+Interactive mode: with no SQL and a terminal on standard input. Line editing and a history kept in
+~/.dbsql_history (DBSQL_HISTORY=FILE for another file, DBSQL_HISTORY= for none; lines that start
+with a space, hold a credential of the environment or a -p value, or name a SECRET, PASSWORD or
+TOKEN are not kept). A statement ends with ';' outside quotes and comments and may span lines; all
+run in one session. Meta-commands: \help, \format FMT, \timing on|off, \d [TABLE], \q. Ctrl-C
+cancels the running statement on the server and returns to the prompt (at the prompt it clears the
+line); Ctrl-D on an empty line leaves. -p, --format, --timing, --timeout, --max-rows apply to each
+statement; --output, --submit and --format arrow need SQL.
 
 Where it runs: the workspace of --host, --profile, the DATABRICKS_* variables or ~/.databrickscfg.
 The embedded local warehouse (DuckDB) is used only with --local, or when no workspace is configured

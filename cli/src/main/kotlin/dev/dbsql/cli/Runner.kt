@@ -41,12 +41,25 @@ class Runner(
         }
         val session = client.openSession()
         try {
-            statements.forEachIndexed { i, sql ->
-                if (i > 0 && writer.format != OutputFormat.JSONL) out.write("\n".toByteArray())
-                runOne(out, sql, parametersFor(sql, params, single = false)) { s, p -> session.submit(s, p, executeOptions) }
-            }
+            runEach(statements, params, out) { s, p -> session.submit(s, p, executeOptions) }
         } finally {
             withContext(NonCancellable) { withTimeoutOrNull(10.seconds) { runCatching { session.close() } } }
+        }
+    }
+
+    /**
+     * Runs [statements] in order, each submitted with [submit] (e.g. into a session the caller
+     * owns) with the `-p` parameters it mentions; the first failure stops the rest.
+     */
+    suspend fun runEach(
+        statements: List<String>,
+        params: List<ParamArg>,
+        out: OutputStream,
+        submit: suspend (String, StatementParameters) -> StatementHandle,
+    ) {
+        statements.forEachIndexed { i, sql ->
+            if (i > 0 && writer.format != OutputFormat.JSONL) out.write("\n".toByteArray())
+            runOne(out, sql, parametersFor(sql, params, single = false), submit)
         }
     }
 

@@ -50,8 +50,44 @@ object SqlScript {
         return statements
     }
 
+    /**
+     * Whether [text] is ready to run: its last code outside literals and comments is a `;`, and no
+     * string, quoted name or block comment is left open. Text with no code at all counts as complete.
+     */
+    fun isComplete(text: String): Boolean {
+        var pending = false
+        var i = 0
+        while (i < text.length) {
+            val c = text[i]
+            when {
+                c == '-' && text.startsWith("--", i) -> i = text.indexOf('\n', i).let { if (it < 0) text.length else it }
+                c == '/' && text.startsWith("/*", i) -> {
+                    val end = text.indexOf("*/", i + 2)
+                    if (end < 0) return false
+                    i = end + 2
+                }
+                c == '\'' || c == '"' || c == '`' -> {
+                    i = closedQuoteEnd(text, i, c) ?: return false
+                    pending = true
+                }
+                c == ';' -> {
+                    pending = false
+                    i++
+                }
+                else -> {
+                    if (!c.isWhitespace()) pending = true
+                    i++
+                }
+            }
+        }
+        return !pending
+    }
+
     /** The index after the literal starting at [start] with [quote] (the text's end when unclosed). */
-    private fun quotedEnd(text: String, start: Int, quote: Char): Int {
+    private fun quotedEnd(text: String, start: Int, quote: Char): Int = closedQuoteEnd(text, start, quote) ?: text.length
+
+    /** The index after the literal starting at [start] with [quote], or null when it is not closed. */
+    private fun closedQuoteEnd(text: String, start: Int, quote: Char): Int? {
         var i = start + 1
         while (i < text.length) {
             val c = text[i]
@@ -68,7 +104,7 @@ object SqlScript {
             }
             i++
         }
-        return text.length
+        return null
     }
 
     /** Whether [statement] mentions the named parameter `:name` outside literals and comments (a cheap check). */

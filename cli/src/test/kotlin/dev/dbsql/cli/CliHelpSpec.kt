@@ -35,6 +35,20 @@ class CliHelpSpec : FunSpec({
             .forEach { USAGE shouldContain it }
     }
 
+    test("--help, the README and \\help describe the interactive mode's meta-commands, and each of them parses") {
+        val readme = File("README.md").readText()
+        listOf("\\help", "\\format", "\\timing", "\\d", "\\q", ".dbsql_history", "DBSQL_HISTORY").forEach {
+            withClue(it) {
+                USAGE shouldContain it
+                readme shouldContain it
+            }
+        }
+        listOf("\\format", "\\timing", "\\d", "\\q").forEach { withClue(it) { ReplInput.HELP shouldContain it } }
+        listOf("\\help", "\\?", "\\format csv", "\\timing on", "\\timing off", "\\d t", "\\d", "\\q", "quit", "exit").forEach {
+            withClue(it) { (ReplInput.parse(it) is ReplCommand.Invalid) shouldBe false }
+        }
+    }
+
     test("the README describes the same exit codes") {
         val readme = File("README.md").readText()
         readme shouldContain "141 standard output closed"
