@@ -89,7 +89,9 @@ public class DatabricksCliProvider(
             }
         }
         command?.let { return it.token() }
+        val exists = withContext(Dispatchers.IO) { java.nio.file.Files.exists(cacheFile) }
         val why = when {
+            !exists -> "does not exist"
             cached == null -> "has no token for ${keys.joinToString(" or ")}"
             refreshToken == null -> "has an expired token and no refresh token for ${cached.key}"
             else -> "has a refresh token for ${cached.key} that the workspace refused"
