@@ -64,6 +64,76 @@ public sealed interface AuthConfig {
     }
 
     /**
+     * The Databricks CLI's login (`databricks auth login`), read from its token cache
+     * [cacheFile] (default `~/.databricks/token-cache.json`) under [profile] or the host; see
+     * [DatabricksCliProvider]. [cliPath]: the CLI to run (`databricks auth token`) when the cache has
+     * nothing usable; null means `DATABRICKS_CLI_PATH`, else `databricks` on `PATH`.
+     */
+    @Serializable
+    @SerialName("databricks-cli")
+    public data class DatabricksCli(
+        val profile: String? = null,
+        val cacheFile: String? = null,
+        val cliPath: String? = null,
+        val oauthHosts: List<String> = emptyList(),
+    ) : AuthConfig
+
+    /**
+     * Workload identity federation with an ID token in the environment variable [variable]
+     * (`env-oidc`; see [OidcTokenExchangeProvider]). [clientId]: the service principal's application
+     * id (null: account-wide federation); [audience] null: the workspace's token endpoint URL.
+     */
+    @Serializable
+    @SerialName("env-oidc")
+    public data class EnvOidc(
+        val variable: String = IdTokenSource.DEFAULT_ENV_VARIABLE,
+        val clientId: String? = null,
+        val audience: String? = null,
+        val scopes: List<String> = listOf("all-apis"),
+        val oauthHosts: List<String> = emptyList(),
+    ) : AuthConfig {
+        init {
+            require(variable.isNotBlank()) { "variable must not be blank" }
+            require(scopes.isNotEmpty()) { "scopes must not be empty" }
+        }
+    }
+
+    /** Workload identity federation with an ID token read from the file [path] (`file-oidc`); otherwise as [EnvOidc]. */
+    @Serializable
+    @SerialName("file-oidc")
+    public data class FileOidc(
+        val path: String,
+        val clientId: String? = null,
+        val audience: String? = null,
+        val scopes: List<String> = listOf("all-apis"),
+        val oauthHosts: List<String> = emptyList(),
+    ) : AuthConfig {
+        init {
+            require(path.isNotBlank()) { "path must not be blank" }
+            require(scopes.isNotEmpty()) { "scopes must not be empty" }
+        }
+    }
+
+    /**
+     * Workload identity federation from GitHub Actions (`github-oidc`): the ID token comes from
+     * `ACTIONS_ID_TOKEN_REQUEST_URL` with `ACTIONS_ID_TOKEN_REQUEST_TOKEN` (read where the provider is
+     * built) and is exchanged for the service principal [clientId]; otherwise as [EnvOidc].
+     */
+    @Serializable
+    @SerialName("github-oidc")
+    public data class GithubOidc(
+        val clientId: String,
+        val audience: String? = null,
+        val scopes: List<String> = listOf("all-apis"),
+        val oauthHosts: List<String> = emptyList(),
+    ) : AuthConfig {
+        init {
+            require(clientId.isNotBlank()) { "clientId must not be blank" }
+            require(scopes.isNotEmpty()) { "scopes must not be empty" }
+        }
+    }
+
+    /**
      * A `~/.databrickscfg` profile. [name] null means `DATABRICKS_CONFIG_PROFILE`, else the file's
      * `[__settings__] default_profile`, else `DEFAULT`; [configFile] null means
      * `DATABRICKS_CONFIG_FILE`, else `~/.databrickscfg`.

@@ -40,6 +40,34 @@ public object CredentialsFactory {
                 refreshPolicy = context.refreshPolicy,
                 oauthHosts = config.oauthHosts,
             )
+            is AuthConfig.DatabricksCli -> DatabricksCliProvider(
+                host = requireHost(host, "databricks-cli"),
+                profile = config.profile,
+                cacheFile = config.cacheFile?.let { Sources.expandHome(it, context.homeDir) }
+                    ?: DatabricksCliProvider.defaultCacheFile(context.homeDir),
+                cli = DatabricksCliProvider.findCli(
+                    config.cliPath ?: context.env["DATABRICKS_CLI_PATH"]?.takeIf { it.isNotBlank() },
+                    context.env["PATH"],
+                ),
+                httpClient = context.httpClient,
+                clock = context.clock,
+                refreshPolicy = context.refreshPolicy,
+                oauthHosts = config.oauthHosts,
+            )
+            is AuthConfig.EnvOidc -> oidc(
+                "env-oidc", host, context, IdTokenSource.environment(config.variable, context.env),
+                config.clientId, config.audience, config.scopes, config.oauthHosts,
+            )
+            is AuthConfig.FileOidc -> oidc(
+                "file-oidc", host, context, IdTokenSource.file(Sources.expandHome(config.path, context.homeDir)),
+                config.clientId, config.audience, config.scopes, config.oauthHosts,
+            )
+            is AuthConfig.GithubOidc -> {
+                fun variable(name: String) = context.env[name]?.takeIf { it.isNotEmpty() }
+                    ?: throw CredentialsException("github-oidc: $name is not set (is this a GitHub Actions job with `permissions: id-token: write`?)")
+                val source = IdTokenSource.githubActions(variable("ACTIONS_ID_TOKEN_REQUEST_URL"), variable("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))
+                oidc("github-oidc", host, context, source, config.clientId, config.audience, config.scopes, config.oauthHosts)
+            }
             is AuthConfig.Profile -> Sources.profile(context, config.name, config.configFile, host).let {
                 create(it.auth, it.host, context)
             }
@@ -47,6 +75,28 @@ public object CredentialsFactory {
             is AuthConfig.DefaultChain -> DefaultChainProvider(host = host, context = context)
             is AuthConfig.External -> ExternalTokenProvider(config.name, context.clock, context.refreshPolicy, config.callback)
         }
+
+    private fun oidc(
+        name: String,
+        host: String?,
+        context: CredentialsContext,
+        source: IdTokenSource,
+        clientId: String?,
+        audience: String?,
+        scopes: List<String>,
+        oauthHosts: List<String>,
+    ): CredentialsProvider = OidcTokenExchangeProvider(
+        host = requireHost(host, name),
+        idTokenSource = source,
+        clientId = clientId,
+        audience = audience,
+        scopes = scopes,
+        httpClient = context.httpClient,
+        clock = context.clock,
+        refreshPolicy = context.refreshPolicy,
+        oauthHosts = oauthHosts,
+        name = name,
+    )
 
     private fun requireHost(host: String?, what: String): String =
         host?.takeIf { it.isNotBlank() } ?: throw CredentialsException("$what needs the workspace host")

@@ -26,6 +26,7 @@ public class AccessToken(public val value: String, public val expiresAt: Instant
  * did not create).
  *
  * Implementations: [PersonalAccessTokenProvider], [OAuthM2MProvider], [OAuthU2MProvider],
+ * [DatabricksCliProvider], [OidcTokenExchangeProvider],
  * [ExternalTokenProvider], [DefaultChainProvider] / [ChainCredentialsProvider]; [CredentialsFactory]
  * builds them from an [AuthConfig].
  */

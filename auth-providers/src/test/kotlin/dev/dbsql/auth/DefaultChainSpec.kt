@@ -68,8 +68,9 @@ class DefaultChainSpec : FunSpec({
             e.message!! shouldContain "explicit configuration: none given"
             e.message!! shouldContain "environment variables: its host https://other.example.com differs from the configured host"
             e.message!! shouldContain "config profile: config file"
-            e.suppressed.toList() shouldHaveSize 3
-            p.toString() shouldContain "explicit configuration -> environment variables -> config profile"
+            e.message!! shouldContain "databricks CLI login: the Databricks CLI token cache"
+            e.suppressed.toList() shouldHaveSize 4
+            p.toString() shouldContain "explicit configuration -> environment variables -> config profile -> databricks CLI login"
         }
     }
 

@@ -3,6 +3,7 @@ package dev.dbsql.auth
 import dev.dbsql.warehouse.LocalWarehouse
 import dev.dbsql.warehouse.WarehouseConfig
 import dev.dbsql.warehouse.oauth.OAuthSettings
+import dev.dbsql.warehouse.oauth.TokenFederation
 import io.ktor.client.HttpClient
 import io.ktor.client.engine.cio.CIO
 import io.ktor.client.request.bearerAuth
@@ -27,6 +28,7 @@ const val SP_SECRET: String = "dbsql-test-secret"
 fun startWarehouse(
     lifetime: Duration = Duration.ofHours(1),
     refreshLifetime: Duration = Duration.ofDays(1),
+    federation: TokenFederation? = null,
 ): LocalWarehouse = LocalWarehouse.start(
     // OAuth is off by default: turn on the built-in clients with the tests' secret, U2M approved unattended.
     WarehouseConfig(
@@ -35,6 +37,7 @@ fun startWarehouse(
             autoApprove = true,
             accessTokenLifetime = lifetime,
             refreshTokenLifetime = refreshLifetime,
+            federation = federation,
         ),
     ),
 )

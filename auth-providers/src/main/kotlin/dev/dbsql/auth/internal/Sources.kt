@@ -4,6 +4,7 @@ import dev.dbsql.auth.AuthConfig
 import dev.dbsql.auth.ConfigFileException
 import dev.dbsql.auth.CredentialsContext
 import dev.dbsql.auth.CredentialsException
+import dev.dbsql.auth.IdTokenSource
 import dev.dbsql.auth.SecretRef
 import java.nio.file.Path
 
@@ -28,7 +29,7 @@ internal object Sources {
         val attrs = ENV_KEYS.mapNotNull { (key, variable) -> env[variable]?.takeIf { it.isNotBlank() }?.let { key to it } }.toMap()
         val what = "environment variables"
         val host = pickHost(explicitHost, attrs["host"], "DATABRICKS_HOST", what)
-        val auth = authFromAttributes(attrs, what, names = ENV_KEYS) { key -> SecretRef.Env(ENV_KEYS.getValue(key)) }
+        val auth = authFromAttributes(attrs, what, names = ENV_KEYS, profileName = null, env = env) { key -> SecretRef.Env(ENV_KEYS.getValue(key)) }
         return ResolvedSource(host, attrs["warehouse_id"], auth, auth, what)
     }
 
@@ -51,7 +52,7 @@ internal object Sources {
         val what = "profile '$profileName' in $path"
         val host = pickHost(explicitHost, attrs["host"], "host", what)
         val auth = try {
-            authFromAttributes(attrs, what, names = null) { key -> SecretRef.Inline(attrs.getValue(key)) }
+            authFromAttributes(attrs, what, names = null, profileName = profileName, env = null) { key -> SecretRef.Inline(attrs.getValue(key)) }
         } catch (e: CredentialsException) {
             throw ConfigFileException(e.message ?: what, e)
         }
@@ -86,7 +87,7 @@ internal object Sources {
             ?.let { expandHome(it, context.homeDir) }
             ?: context.homeDir.resolve(".databrickscfg")
 
-    private fun expandHome(path: String, home: Path): Path =
+    fun expandHome(path: String, home: Path): Path =
         if (path == "~" || path.startsWith("~/")) home.resolve(path.removePrefix("~").removePrefix("/")) else Path.of(path)
 
     private fun pickHost(explicit: String?, found: String?, key: String, what: String): String {
@@ -99,13 +100,19 @@ internal object Sources {
     }
 
     /**
-     * Chooses the credentials among `token`, `client_id` + `client_secret`, and
-     * `auth_type = external-browser`. [secret] turns a key into a [SecretRef].
+     * Chooses the credentials among `token`, `client_id` + `client_secret`, and the `auth_type`s
+     * [SUPPORTED_AUTH_TYPES]. Without an `auth_type`, and for the environment source ([env] given)
+     * only, workload identity federation is detected as the Databricks SDKs do: an ID token in
+     * `DATABRICKS_OIDC_TOKEN` (or the variable `DATABRICKS_OIDC_TOKEN_ENV` names), a
+     * `DATABRICKS_OIDC_TOKEN_FILEPATH`, or GitHub Actions' `ACTIONS_ID_TOKEN_REQUEST_TOKEN` with a
+     * `DATABRICKS_CLIENT_ID`. [secret] turns a key into a [SecretRef].
      */
     private fun authFromAttributes(
         attrs: Map<String, String>,
         what: String,
         names: Map<String, String>?,
+        profileName: String?,
+        env: Map<String, String>?,
         secret: (String) -> SecretRef,
     ): AuthConfig {
         fun n(key: String) = names?.get(key) ?: key
@@ -113,6 +120,11 @@ internal object Sources {
         val hasToken = "token" in attrs
         val hasM2M = "client_id" in attrs && "client_secret" in attrs
         val scopes = attrs["scopes"]?.split(' ', ',')?.filter { it.isNotBlank() }?.takeIf { it.isNotEmpty() }
+        val filePath = attrs["databricks_id_token_filepath"] ?: attrs["oidc_token_filepath"]
+        val oidcVariable = attrs["oidc_token_env"] ?: IdTokenSource.DEFAULT_ENV_VARIABLE
+        fun envOidc() = AuthConfig.EnvOidc(oidcVariable, attrs["client_id"], attrs["token_audience"], scopes ?: listOf("all-apis"))
+        fun fileOidc(path: String) = AuthConfig.FileOidc(path, attrs["client_id"], attrs["token_audience"], scopes ?: listOf("all-apis"))
+        fun githubOidc(clientId: String) = AuthConfig.GithubOidc(clientId, attrs["token_audience"], scopes ?: listOf("all-apis"))
         return when (authType) {
             null -> when {
                 hasToken && hasM2M -> throw CredentialsException(
@@ -120,9 +132,13 @@ internal object Sources {
                 )
                 hasToken -> AuthConfig.Pat(secret("token"))
                 hasM2M -> AuthConfig.OAuthM2M(attrs.getValue("client_id"), secret("client_secret"), scopes ?: listOf("all-apis"))
+                env != null && !env[oidcVariable].isNullOrBlank() -> envOidc()
+                env != null && filePath != null -> fileOidc(filePath)
+                env != null && "client_id" in attrs && !env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"].isNullOrEmpty() -> githubOidc(attrs.getValue("client_id"))
                 "client_id" in attrs -> throw CredentialsException("$what: ${n("client_id")} is set but ${n("client_secret")} is not")
                 else -> throw CredentialsException(
-                    "$what: no credentials (${n("token")}, ${n("client_id")} + ${n("client_secret")}, or ${n("auth_type")} = external-browser)",
+                    "$what: no credentials (${n("token")}, ${n("client_id")} + ${n("client_secret")}, or an ${n("auth_type")}: " +
+                        "${SUPPORTED_AUTH_TYPES.joinToString(", ")})",
                 )
             }
             "pat" -> if (hasToken) AuthConfig.Pat(secret("token")) else throw CredentialsException("$what: ${n("auth_type")} is pat but ${n("token")} is not set")
@@ -141,9 +157,20 @@ internal object Sources {
                     redirectPort = port ?: 8020,
                 )
             }
-            else -> throw CredentialsException("$what: unsupported ${n("auth_type")} '$authType' (supported: pat, oauth-m2m, external-browser)")
+            "databricks-cli" -> AuthConfig.DatabricksCli(profile = profileName, cliPath = attrs["databricks_cli_path"])
+            "env-oidc" -> envOidc()
+            "file-oidc" -> fileOidc(filePath ?: throw CredentialsException("$what: ${n("auth_type")} is file-oidc but ${n("databricks_id_token_filepath")} is not set"))
+            "github-oidc" -> githubOidc(
+                attrs["client_id"] ?: throw CredentialsException("$what: ${n("auth_type")} is github-oidc but ${n("client_id")} is not set"),
+            )
+            else -> throw CredentialsException(
+                "$what: unsupported ${n("auth_type")} '$authType' (supported: ${SUPPORTED_AUTH_TYPES.joinToString(", ")})",
+            )
         }
     }
+
+    /** The `auth_type` values a profile or `DATABRICKS_AUTH_TYPE` may name (`oauth-u2m` is an alias of `external-browser`). */
+    val SUPPORTED_AUTH_TYPES: List<String> = listOf("pat", "oauth-m2m", "external-browser", "databricks-cli", "env-oidc", "file-oidc", "github-oidc")
 
     private val ENV_KEYS: Map<String, String> = mapOf(
         "host" to "DATABRICKS_HOST",
@@ -153,5 +180,9 @@ internal object Sources {
         "auth_type" to "DATABRICKS_AUTH_TYPE",
         "warehouse_id" to "DATABRICKS_WAREHOUSE_ID",
         "oauth_callback_port" to "DATABRICKS_OAUTH_CALLBACK_PORT",
+        "oidc_token_env" to "DATABRICKS_OIDC_TOKEN_ENV",
+        "databricks_id_token_filepath" to "DATABRICKS_OIDC_TOKEN_FILEPATH",
+        "token_audience" to "DATABRICKS_TOKEN_AUDIENCE",
+        "databricks_cli_path" to "DATABRICKS_CLI_PATH",
     )
 }

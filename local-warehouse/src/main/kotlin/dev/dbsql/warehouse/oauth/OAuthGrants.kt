@@ -40,7 +40,8 @@ internal class OAuthGrants(
 
     fun addCode(code: PendingCode): String = OAuthValues.randomToken("dbsqlc_").also { codes[it] = code }
 
-    fun token(form: Parameters, authorization: String?): JsonObject {
+    fun token(form: Parameters, authorization: String?, tokenEndpoint: String): JsonObject {
+        if (form["grant_type"] == TokenFederation.GRANT_TYPE) return tokenExchange(form, authorization, tokenEndpoint)
         val client = authenticate(form, authorization)
         return when (val grant = form["grant_type"]) {
             "client_credentials" -> clientCredentials(client, form)
@@ -49,6 +50,28 @@ internal class OAuthGrants(
             null, "" -> throw badRequest("invalid_request", "grant_type is required")
             else -> throw badRequest("unsupported_grant_type", "grant_type '$grant' is not supported")
         }
+    }
+
+    /**
+     * RFC 8693 token exchange of a federated ID token (workload identity federation). The client is
+     * identified by `client_id` alone (no secret, no Basic); without one the exchange is
+     * account-wide and the token's `sub` becomes the subject.
+     */
+    private fun tokenExchange(form: Parameters, authorization: String?, tokenEndpoint: String): JsonObject {
+        val federation = settings.federation
+            ?: throw badRequest("unsupported_grant_type", "token exchange is not enabled on this server")
+        if (authorization != null || form["client_secret"] != null) {
+            throw badRequest("invalid_request", "a token exchange is not authenticated with a client secret")
+        }
+        if (form["subject_token_type"] != TokenFederation.JWT_TOKEN_TYPE) {
+            throw badRequest("invalid_request", "subject_token_type must be ${TokenFederation.JWT_TOKEN_TYPE}")
+        }
+        val subjectToken = form.required("subject_token")
+        val clientId = form["client_id"]?.takeIf { it.isNotEmpty() }
+        if (clientId != null && clientId !in settings.clients) throw OAuthError(401, "invalid_client", "unknown client '$clientId'")
+        val sub = federation.verify(subjectToken, listOf(tokenEndpoint), clock.instant())
+        val scope = checkedScope(form["scope"], default = "all-apis")
+        return issue(TokenFederation.GRANT_TYPE, clientId ?: "", scope, subject = clientId ?: sub, refresh = false)
     }
 
     private fun clientCredentials(client: Client, form: Parameters): JsonObject {

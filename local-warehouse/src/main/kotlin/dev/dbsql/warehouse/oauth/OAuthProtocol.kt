@@ -38,7 +38,7 @@ internal object OAuthValues {
         MessageDigest.isEqual(a.toByteArray(Charsets.UTF_8), b.toByteArray(Charsets.UTF_8))
 
     /** The discovery document of protocol §8.2, every endpoint on [base]. */
-    fun discovery(base: String): JsonObject = buildJsonObject {
+    fun discovery(base: String, federation: Boolean = false): JsonObject = buildJsonObject {
         put("issuer", "$base/oidc")
         put("authorization_endpoint", "$base/oidc/v1/authorize")
         put("token_endpoint", "$base/oidc/v1/token")
@@ -46,7 +46,9 @@ internal object OAuthValues {
         putJsonArray("scopes_supported") { scopesSupported.forEach { add(JsonPrimitive(it)) } }
         putStrings("response_types_supported", "code", "id_token")
         putStrings("response_modes_supported", "query", "fragment", "form_post")
-        putStrings("grant_types_supported", "client_credentials", "authorization_code", "refresh_token")
+        val grants = listOf("client_credentials", "authorization_code", "refresh_token") +
+            if (federation) listOf(TokenFederation.GRANT_TYPE) else emptyList()
+        putStrings("grant_types_supported", *grants.toTypedArray())
         putStrings("code_challenge_methods_supported", "S256")
         putStrings("token_endpoint_auth_methods_supported", "client_secret_basic", "client_secret_post", "none")
         putStrings("subject_types_supported", "public")

@@ -42,13 +42,15 @@ data class OAuthSettings(
     /** The subject of tokens issued to the (simulated) signed-in user. */
     val userName: String = "local-user@example.com",
     val authorizationCodeLifetime: Duration = Duration.ofMinutes(2),
+    /** Workload identity federation (RFC 8693 token exchange) against a test issuer; null: the exchange is refused. */
+    val federation: TokenFederation? = null,
 ) {
     /** The secret of the built-in service principal ([SERVICE_PRINCIPAL_ID]), when it is registered. Secret. */
     val servicePrincipalSecret: String? get() = clients[SERVICE_PRINCIPAL_ID]
 
     override fun toString(): String =
         "OAuthSettings(clients=${clients.keys}, accessTokenLifetime=$accessTokenLifetime, " +
-            "refreshTokenLifetime=$refreshTokenLifetime, autoApprove=$autoApprove, userName=$userName)"
+            "refreshTokenLifetime=$refreshTokenLifetime, autoApprove=$autoApprove, userName=$userName, federation=$federation)"
 
     companion object {
         /** Client id of the built-in service principal (M2M, `client_credentials`). */
@@ -102,14 +104,14 @@ class OAuthServer(
     /** Mounts the OAuth endpoints (`/oidc/...`) under [route]. */
     fun install(route: Route, baseUrl: () -> String) {
         route.get("/oidc/.well-known/oauth-authorization-server") {
-            call.respondJson(HttpStatusCode.OK, OAuthValues.discovery(baseUrl().trimEnd('/')))
+            call.respondJson(HttpStatusCode.OK, OAuthValues.discovery(baseUrl().trimEnd('/'), federation = settings.federation != null))
         }
         route.get("/oidc/jwks.json") {
             call.respondJson(HttpStatusCode.OK, buildJsonObject { putJsonArray("keys") {} })
         }
         route.get("/oidc/v1/authorize") { authorize(call) }
         route.get("/oidc/oauth2/v2.0/authorize") { authorize(call) }
-        route.post("/oidc/v1/token") { token(call) }
+        route.post("/oidc/v1/token") { token(call, "${baseUrl().trimEnd('/')}/oidc/v1/token") }
     }
 
     private suspend fun authorize(call: ApplicationCall) {
@@ -121,7 +123,7 @@ class OAuthServer(
         }
     }
 
-    private suspend fun token(call: ApplicationCall) {
+    private suspend fun token(call: ApplicationCall, tokenEndpoint: String) {
         val isForm = call.request.contentType().match(ContentType.Application.FormUrlEncoded)
         val form = try {
             if (isForm) parseQueryString(call.bodyText(bodyLimits)) else null
@@ -135,7 +137,7 @@ class OAuthServer(
         call.response.header(HttpHeaders.Pragma, "no-cache")
         try {
             if (form == null) throw badRequest("invalid_request", "the token request must be application/x-www-form-urlencoded")
-            call.respondJson(HttpStatusCode.OK, grants.token(form, call.request.header(HttpHeaders.Authorization)))
+            call.respondJson(HttpStatusCode.OK, grants.token(form, call.request.header(HttpHeaders.Authorization), tokenEndpoint))
         } catch (e: OAuthError) {
             val basicUsed = call.request.header(HttpHeaders.Authorization)?.startsWith("Basic ", ignoreCase = true) == true
             if (e.status == 401 && basicUsed) call.response.header(HttpHeaders.WWWAuthenticate, "Basic realm=\"local-warehouse\"")
