@@ -12,6 +12,13 @@ import dev.dbsql.core.StatementResult
 import dev.dbsql.core.internal.DbsqlInternalApi
 import dev.dbsql.core.internal.downloadHttpClient
 import dev.dbsql.core.internal.fetchResultData
+import dev.dbsql.core.volumes.internal.FileSource
+import dev.dbsql.core.volumes.internal.FlowSource
+import dev.dbsql.core.volumes.internal.LocalPaths
+import dev.dbsql.core.volumes.internal.StagingTicket
+import dev.dbsql.core.volumes.internal.StreamSource
+import dev.dbsql.core.volumes.internal.Transfers
+import dev.dbsql.core.volumes.internal.redact
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow

@@ -1,4 +1,4 @@
-package dev.dbsql.core.volumes
+package dev.dbsql.core.volumes.internal
 
 import io.ktor.utils.io.ByteWriteChannel
 import io.ktor.utils.io.writeFully

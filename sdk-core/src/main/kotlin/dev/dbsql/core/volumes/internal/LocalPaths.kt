@@ -1,5 +1,6 @@
-package dev.dbsql.core.volumes
+package dev.dbsql.core.volumes.internal
 
+import dev.dbsql.core.volumes.LocalPathNotAllowedException
 import java.nio.file.Files
 import java.nio.file.LinkOption
 import java.nio.file.Path

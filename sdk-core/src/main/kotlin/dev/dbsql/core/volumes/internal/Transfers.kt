@@ -1,5 +1,11 @@
-package dev.dbsql.core.volumes
+package dev.dbsql.core.volumes.internal
 
+import dev.dbsql.core.volumes.LocalPathNotAllowedException
+import dev.dbsql.core.volumes.PresignedUrlExpiredException
+import dev.dbsql.core.volumes.VolumeConnectionException
+import dev.dbsql.core.volumes.VolumeOptions
+import dev.dbsql.core.volumes.VolumeProgress
+import dev.dbsql.core.volumes.VolumeTransferException
 import io.ktor.client.HttpClient
 import io.ktor.client.plugins.timeout
 import io.ktor.client.request.HttpRequestBuilder
