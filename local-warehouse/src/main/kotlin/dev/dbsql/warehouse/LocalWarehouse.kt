@@ -10,6 +10,9 @@ import dev.dbsql.warehouse.links.LinkIssuer
 import dev.dbsql.warehouse.links.LinkSigner
 import dev.dbsql.warehouse.oauth.OAuthServer
 import dev.dbsql.warehouse.results.ResultRenderer
+import dev.dbsql.warehouse.staging.Staging
+import dev.dbsql.warehouse.staging.StagingUrls
+import dev.dbsql.warehouse.staging.VolumeStore
 import dev.dbsql.warehouse.statements.StatementService
 import dev.dbsql.warehouse.tls.TlsTerminator
 import io.ktor.server.application.ApplicationCall
@@ -99,6 +102,7 @@ class LocalWarehouse private constructor(
         private val statements: StatementService,
         private val scope: CoroutineScope,
         private val engine: EngineBinding,
+        private val staging: AutoCloseable? = null,
     ) {
         val closed = AtomicBoolean(false)
 
@@ -108,6 +112,7 @@ class LocalWarehouse private constructor(
             runCatching { statements.close() }.onFailure { log.warn("closing statements failed", it) }
             scope.cancel()
             runCatching { engine.close() }.onFailure { log.warn("closing the engine failed", it) }
+            runCatching { staging?.close() }.onFailure { log.warn("closing the volume store failed", it) }
         }
     }
 
@@ -125,15 +130,18 @@ class LocalWarehouse private constructor(
             val tokens = TokenRegistry(clock).apply { addStatic(token, TokenRegistry.PAT_SUBJECT) }
             val engine = EngineBinding(config)
             val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default + CoroutineName("local-warehouse"))
+            var staging: Staging? = null
             try {
                 val baseUrl = AtomicReference("http://${config.host}:${config.port}")
                 val faults = FaultPlan()
-                val statements = StatementService(config, engine.opener, scope, clock, faults)
+                staging = Staging(VolumeStore.open(config.volumes), StagingUrls(clock, config.volumes, { baseUrl.get() }))
+                val statements = StatementService(config, staging.contexts(engine.opener), scope, clock, faults)
                 val signer = LinkSigner()
                 val issuer = LinkIssuer(signer, config.linkLifetime, config.linkHeaders, clock) { baseUrl.get() }
                 val admin = AdminView({ statements }, RequestLog(config.requestLogCapacity))
                 val services = WarehouseServices(
                     config, warehouseId, tokens, statements, ResultRenderer(config, issuer), signer, faults, admin, clock, adminToken,
+                    staging,
                 )
                 val oauth = OAuthServer(tokens, config.oauth, clock).apply { bodyLimits = services.bodyLimits }
                 val tlsConfig = config.tls
@@ -158,11 +166,12 @@ class LocalWarehouse private constructor(
                 log.info("local warehouse {} listening on {}", warehouseId, baseUrl.get())
                 return LocalWarehouse(
                     config, baseUrl.get(), port, token, warehouseId, tokens, oauth, faults, admin, adminToken,
-                    Resources(urlHost, boundPort, server, tls, statements, scope, engine),
+                    Resources(urlHost, boundPort, server, tls, statements, scope, engine, staging),
                 )
             } catch (e: Throwable) {
                 scope.cancel()
                 runCatching { engine.close() }
+                runCatching { staging?.close() }
                 throw e
             }
         }

@@ -1,6 +1,7 @@
 package dev.dbsql.warehouse
 
 import dev.dbsql.warehouse.oauth.OAuthSettings
+import dev.dbsql.warehouse.staging.VolumeSettings
 import java.nio.file.Path
 import java.time.Duration
 
@@ -67,6 +68,8 @@ public data class WarehouseConfig(
     val maxDecodedBodyBytes: Long = 32L * 1024 * 1024,
     /** How long the server waits for a whole request body (slower: 408 and the connection is closed). */
     val bodyReadTimeout: Duration = Duration.ofSeconds(30),
+    /** Unity Catalog volume files for staging operations (PUT / GET / REMOVE / LIST on `/Volumes/...`). */
+    val volumes: VolumeSettings = VolumeSettings(),
 ) {
     init {
         require(port in 0..65535) { "port must be in 0..65535, was $port" }
@@ -90,7 +93,7 @@ public data class WarehouseConfig(
             "linksPerChunkResponse=$linksPerChunkResponse, linkLifetime=$linkLifetime, resultRetention=$resultRetention, " +
             "linkHeaders=$linkHeaders, executorThreads=$executorThreads, tls=$tls, spillDirectory=$spillDirectory, oauth=$oauth, " +
             "adminToken=${if (adminToken == null) "generated" else "***"}, maxRequestBodyBytes=$maxRequestBodyBytes, " +
-            "maxDecodedBodyBytes=$maxDecodedBodyBytes, bodyReadTimeout=$bodyReadTimeout)"
+            "maxDecodedBodyBytes=$maxDecodedBodyBytes, bodyReadTimeout=$bodyReadTimeout, volumes=$volumes)"
 }
 
 /**

@@ -111,6 +111,7 @@ public class DatabricksSqlClient @JvmOverloads constructor(
         params: StatementParameters = StatementParameters.NONE,
         options: ExecuteOptions = ExecuteOptions.DEFAULT,
     ): StatementResult = inClientScope { statements.execute(sql, params, options, null) }
+        .withConfTimeZone(StatementResult.timeZoneOf(options.conf))
 
     /** Submits [sql] without waiting (`wait_timeout = 0s`) and returns its handle at once. */
     public suspend fun submit(
@@ -136,7 +137,7 @@ public class DatabricksSqlClient @JvmOverloads constructor(
      * (e.g. `ansi_mode`, `timezone`) and see each other's `USE` / `SET`. Close it with [Session.close].
      */
     public suspend fun openSession(catalog: String? = null, schema: String? = null, conf: Map<String, String> = emptyMap()): Session =
-        inClientScope { Session(this@DatabricksSqlClient, sessions.create(catalog, schema, conf)) }
+        inClientScope { Session(this@DatabricksSqlClient, sessions.create(catalog, schema, conf), StatementResult.timeZoneOf(conf)) }
 
     /** Closes the client; see the class documentation. Idempotent. */
     override fun close() {

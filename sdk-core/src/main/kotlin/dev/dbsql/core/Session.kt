@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean
 public class Session private constructor(
     public val client: DatabricksSqlClient,
     public val sessionId: String,
+    /** The `timezone` of the configuration the session was opened with (a later `SET` is not seen). */
+    internal val confTimeZone: String? = null,
 ) {
     private val closed = AtomicBoolean(false)
 
@@ -25,6 +27,7 @@ public class Session private constructor(
     ): StatementResult {
         checkOpen()
         return client.inClientScope { client.statements.execute(sql, params, options, sessionId) }
+            .withConfTimeZone(StatementResult.timeZoneOf(options.conf) ?: confTimeZone)
     }
 
     /** Like [DatabricksSqlClient.submit], inside this session. */
@@ -58,6 +61,7 @@ public class Session private constructor(
     internal companion object {
         /** The session [sessionId] of [client]. Not for Java. */
         @JvmSynthetic
-        internal operator fun invoke(client: DatabricksSqlClient, sessionId: String): Session = Session(client, sessionId)
+        internal operator fun invoke(client: DatabricksSqlClient, sessionId: String, confTimeZone: String? = null): Session =
+            Session(client, sessionId, confTimeZone)
     }
 }

@@ -18,6 +18,8 @@ public class StatementResult private constructor(
     /** SUCCEEDED, or CLOSED when the server answered with direct results. */
     public val state: StatementState,
     internal val initialData: ResultData?,
+    /** The `timezone` the session or statement configuration set, when the caller set one (JSON results name their zone by it). */
+    internal val confTimeZone: String? = null,
 ) {
     /** Releases the result on the server (`DELETE statements/{id}`); see [DatabricksSqlClient.close]. */
     public suspend fun close() {
@@ -28,7 +30,15 @@ public class StatementResult private constructor(
         "StatementResult(statementId=$statementId, state=$state, format=${manifest.format}, rows=${manifest.totalRowCount}, " +
             "chunks=${manifest.totalChunkCount}, compression=${manifest.compression}, truncated=${manifest.truncated})"
 
+    /** This result, naming [zone] as its session time zone (unchanged when [zone] is null). */
+    internal fun withConfTimeZone(zone: String?): StatementResult =
+        if (zone == null || zone == confTimeZone) this else StatementResult(statementId, handle, manifest, client, state, initialData, zone)
+
     internal companion object {
+        /** The `timezone` key of a session or statement configuration (keys are case-insensitive). */
+        internal fun timeZoneOf(conf: Map<String, String>): String? =
+            conf.entries.firstOrNull { it.key.equals("timezone", ignoreCase = true) }?.value?.takeIf { it.isNotBlank() }
+
         /** A finished statement's result. Not for Java. */
         @JvmSynthetic
         internal operator fun invoke(

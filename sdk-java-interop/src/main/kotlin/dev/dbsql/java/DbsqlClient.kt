@@ -63,6 +63,11 @@ public class DbsqlClient private constructor(private val bridge: Bridge) : AutoC
     /** True once [close] was called. */
     public val isClosed: Boolean get() = bridge.isClosed
 
+    /** Unity Catalog volume files (staging PUT / GET / REMOVE / LIST) with [options]; see [DbsqlVolumes]. */
+    @JvmOverloads
+    public fun volumes(options: DbsqlVolumeOptions = DbsqlVolumeOptions.DEFAULT): DbsqlVolumes =
+        DbsqlVolumes(bridge, dev.dbsql.core.volumes.Volumes(bridge.client, options.options))
+
     /**
      * Runs [sql] and completes when it finished (the server waits first, then the client polls).
      * Fails with `SqlException` when the statement failed, `StatementCanceledException` when it was

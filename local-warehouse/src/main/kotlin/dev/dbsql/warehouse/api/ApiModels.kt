@@ -97,6 +97,8 @@ internal data class ResultManifest(
     @SerialName("total_byte_count") val totalByteCount: Long? = null,
     val truncated: Boolean,
     @SerialName("result_compression") val resultCompression: String? = null,
+    /** True on the answer of a staging PUT / GET / REMOVE (its one row names a presigned URL). */
+    @SerialName("is_volume_operation") val isVolumeOperation: Boolean? = null,
 )
 
 @Serializable

@@ -11,6 +11,7 @@ import dev.dbsql.warehouse.faults.FaultDecision
 import dev.dbsql.warehouse.faults.FaultPlan
 import dev.dbsql.warehouse.links.LinkSigner
 import dev.dbsql.warehouse.results.ResultRenderer
+import dev.dbsql.warehouse.staging.Staging
 import dev.dbsql.warehouse.statements.StatementService
 import io.ktor.http.ContentType
 import io.ktor.http.HttpHeaders
@@ -37,6 +38,8 @@ internal class WarehouseServices(
     val clock: Clock,
     /** The bearer token `/admin/...` requires. Secret. */
     val adminToken: String,
+    /** Volume files behind staging operations; null serves none. */
+    val staging: Staging? = null,
 ) {
     val bodyLimits: BodyLimits = BodyLimits.of(config)
 }

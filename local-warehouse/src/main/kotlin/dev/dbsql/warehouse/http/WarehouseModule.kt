@@ -4,6 +4,7 @@ import dev.dbsql.warehouse.admin.RequestRecord
 import dev.dbsql.warehouse.api.ApiErrors
 import dev.dbsql.warehouse.oauth.OAuthServer
 import dev.dbsql.warehouse.results.StatementResponses
+import dev.dbsql.warehouse.staging.stagingRoutes
 import io.ktor.http.ContentType
 import io.ktor.http.HttpHeaders
 import io.ktor.http.HttpStatusCode
@@ -56,6 +57,7 @@ internal fun Application.warehouseModule(
         }
         oauth.install(this, baseUrl)
         downloadRoutes(services)
+        services.staging?.let { stagingRoutes(services, it.store, it.urls) }
         adminRoutes(services)
         sessionRoutes(services)
         statementRoutes(services, responses)

@@ -12,6 +12,7 @@ import dev.dbsql.warehouse.api.ResultSchema
 import dev.dbsql.warehouse.engine.ResultFormat
 import dev.dbsql.warehouse.engine.StoredResult
 import dev.dbsql.warehouse.links.LinkIssuer
+import dev.dbsql.warehouse.staging.StagingSql
 import dev.dbsql.warehouse.statements.Statement
 import kotlinx.serialization.json.JsonArray
 import java.util.Base64
@@ -77,6 +78,7 @@ internal class ResultRenderer(private val config: WarehouseConfig, private val l
             totalByteCount = if (inlineJson) null else result.totalBytes,
             truncated = result.truncated,
             resultCompression = if (result.lz4) "LZ4_FRAME" else null,
+            isVolumeOperation = if (StagingSql.isTransfer(statement.spec.statement)) true else null,
         )
     }
 

@@ -26,6 +26,13 @@ import kotlinx.serialization.SerializationException
 public val StatementResult.initialResultData: ResultData? get() = initialData
 
 /**
+ * The `timezone` the caller's session or statement configuration set for this result, or null.
+ * A JSON_ARRAY result carries only offsets in its text; this names the zone they belong to.
+ */
+@DbsqlInternalApi
+public val StatementResult.configuredTimeZone: String? get() = confTimeZone
+
+/**
  * `GET statements/{statementId}/result/chunks/{chunkIndex}`, retried like every idempotent call.
  * For external links this is also how a link is refreshed: each call returns fresh links.
  * Runs in the caller's coroutine.

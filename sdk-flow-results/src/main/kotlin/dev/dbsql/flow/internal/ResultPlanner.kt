@@ -7,6 +7,7 @@ import dev.dbsql.core.ResultFormat
 import dev.dbsql.core.ResultManifest
 import dev.dbsql.core.StatementResult
 import dev.dbsql.core.internal.ResultData
+import dev.dbsql.core.internal.configuredTimeZone
 import dev.dbsql.core.internal.downloadHttpClient
 import dev.dbsql.core.internal.fetchResultData
 import dev.dbsql.core.internal.initialResultData
@@ -87,7 +88,7 @@ internal object ResultPlanner {
         // a single inline chunk already in hand (only used by the inline plans)
         val inMemory = end == start + 1 && (first.chunkIndex ?: 0) == start
         val columns = m.columns.map { ColumnType(it.name, it.typeName, it.typeText, it.precision, it.scale, it.intervalType) }
-        val jsonZone = TimestampZones.fromJsonRows(columns, first.dataArray)
+        val jsonZone = TimestampZones.named(result.configuredTimeZone) ?: TimestampZones.fromJsonRows(columns, first.dataArray)
 
         fun spec(i: Int, reserve: Long) = ChunkSpec(i, infos?.get(i)?.rowOffset ?: 0, infos?.get(i)?.rowCount, reserve)
 

@@ -56,8 +56,8 @@ class SqlSurfaceSpec : FunSpec({
                 val result = session.execute(tsSql, options = options)
                 val zone = result.batches().map { b -> b.use { (it.schema.findField("t").type as ArrowType.Timestamp) } }.toList().first()
                 zone.unit shouldBe TimeUnit.MICROSECOND
-                // Arrow answers name the session zone; JSON text names only the offset, which is what the SDK can keep
-                zone.timezone shouldBe if (options === Fixtures.inlineJson) "-08:00" else "America/Los_Angeles"
+                // Arrow answers name the session zone; for JSON text (offsets only) the SDK names it from the session conf
+                zone.timezone shouldBe "America/Los_Angeles"
                 val rows = result.rows().map { r ->
                     listOf(r.getInstant("t"), r.getString("t"), r.getOffsetDateTime("t"), r.getZonedDateTime("t"))
                 }.toList()
@@ -66,12 +66,28 @@ class SqlSurfaceSpec : FunSpec({
                 rows[0][1] shouldBe "2021-01-01T10:00:00.000-08:00"
                 rows[0][2] shouldBe OffsetDateTime.parse("2021-01-01T10:00:00-08:00")
                 (rows[0][3] as ZonedDateTime).toInstant() shouldBe winter
-                if (options !== Fixtures.inlineJson) {
-                    rows[1][1] shouldBe "2021-07-01T11:00:00.123456-07:00"
-                    rows[1][3] shouldBe summer.atZone(la)
-                }
+                // across the daylight-saving change each value keeps its own offset, whatever the disposition
+                rows[1][1] shouldBe "2021-07-01T11:00:00.123456-07:00"
+                rows[1][2] shouldBe OffsetDateTime.parse("2021-07-01T11:00:00.123456-07:00")
+                rows[1][3] shouldBe summer.atZone(la)
                 session.close()
             }
+        }
+    }
+
+    test("inline JSON: the statement conf's timezone names the zone across a DST change, and applies to that statement only") {
+        Fixtures.client(wh).use { client ->
+            val options = Fixtures.inlineJson.copy(conf = mapOf("TimeZone" to "America/Los_Angeles"))
+            val result = client.execute(tsSql, options = options)
+            result.batches().map { b -> b.use { (it.schema.findField("t").type as ArrowType.Timestamp).timezone } }.toList() shouldBe
+                listOf("America/Los_Angeles")
+            result.rows().map { listOf(it.getString("t"), it.getZonedDateTime("t")) }.toList() shouldBe listOf(
+                listOf("2021-01-01T10:00:00.000-08:00", winter.atZone(la)),
+                listOf("2021-07-01T11:00:00.123456-07:00", summer.atZone(la)),
+            )
+            // the next statement, without the conf, is UTC again
+            client.execute(tsSql, options = Fixtures.inlineJson).rows().map { it.getString("t") }.toList() shouldBe
+                listOf("2021-01-01T18:00:00.000Z", "2021-07-01T18:00:00.123456Z")
         }
     }
 
