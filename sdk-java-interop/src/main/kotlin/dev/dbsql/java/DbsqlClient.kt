@@ -49,7 +49,9 @@ import java.util.concurrent.Executor
  * **Cancellation.** `future.cancel(true)` cancels the call: for [execute] and [await] it also
  * cancels the statement on the server, in the background, as soon as its ID is known (a cancel
  * during the first request of [execute], while the server waits up to `waitTimeout`, is sent when
- * that request returns the statement's ID).
+ * that request returns the statement's ID). The future is cancelled at once; the server-side
+ * cancel survives [close] (up to `closeCancelBudget`) and a JVM exit (the shutdown hook, see
+ * `DbsqlClientConfig.Builder.cancelOnShutdown`).
  */
 public class DbsqlClient private constructor(private val bridge: Bridge) : AutoCloseable {
     /** The Kotlin client this facade drives (Kotlin callers; closed with this facade). */

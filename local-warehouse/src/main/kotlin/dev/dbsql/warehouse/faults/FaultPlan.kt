@@ -29,6 +29,12 @@ sealed interface Fault {
     /** Promise the full `Content-Length`, send only [keepBytes] (default: half), then close the connection. */
     data class TruncatedBody(val keepBytes: Long? = null) : Fault
 
+    /**
+     * Handle the request (an execute creates its statement and waits as asked), then hold the answer
+     * until [gate] completes: a server-side latch, so a test knows the client has not had its answer.
+     */
+    data class HoldAnswer(val gate: java.util.concurrent.CompletableFuture<*>) : Fault
+
     /** Links issued by this request expire [expiresInMillis] after issue (0 or negative: already expired). */
     data class ExpiredLinks(val expiresInMillis: Long = 0) : Fault
 }
@@ -93,6 +99,7 @@ internal data class FaultDecision(
     val status: Fault.Status? = null,
     val body: Fault? = null,
     val linkExpiryMillis: Long? = null,
+    val holdAnswer: java.util.concurrent.CompletableFuture<*>? = null,
     val fired: List<FaultRule> = emptyList(),
 ) {
     val describe: String? get() = fired.takeIf { it.isNotEmpty() }?.joinToString(",") { it.fault::class.simpleName!! }
@@ -136,6 +143,7 @@ class FaultPlan {
             status = faults.filterIsInstance<Fault.Status>().firstOrNull(),
             body = faults.firstOrNull { it is Fault.ResetMidBody || it is Fault.TruncatedBody },
             linkExpiryMillis = faults.filterIsInstance<Fault.ExpiredLinks>().firstOrNull()?.expiresInMillis,
+            holdAnswer = faults.filterIsInstance<Fault.HoldAnswer>().firstOrNull()?.gate,
             fired = fired,
         )
     }
