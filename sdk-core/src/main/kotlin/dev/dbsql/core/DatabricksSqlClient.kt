@@ -128,6 +128,24 @@ public class DatabricksSqlClient @JvmOverloads constructor(
         options: ExecuteOptions = ExecuteOptions.DEFAULT,
     ): StatementHandle = inClientScope { statements.submit(sql, params, options, null) }
 
+    /**
+     * Hybrid submit: one execute request that waits up to [waitTimeout] (0 or 5–50 whole seconds)
+     * on the server. A statement that finished by then comes back as [Submission.Finished] with
+     * its result (one round trip, like [execute]); one still running as [Submission.Running] with
+     * its handle, so a long statement never holds the caller longer than the wait. Throws like
+     * [execute] when the statement failed or was cancelled within the wait. [ExecuteOptions.waitTimeout]
+     * of [options] is replaced by [waitTimeout]. Cancelling the caller cancels the statement (see the
+     * class documentation).
+     *
+     * @throws ConfigurationException when [waitTimeout] is not 0 or 5..50 whole seconds.
+     */
+    public suspend fun submit(
+        sql: String,
+        waitTimeout: kotlin.time.Duration,
+        params: StatementParameters = StatementParameters.NONE,
+        options: ExecuteOptions = ExecuteOptions.DEFAULT,
+    ): Submission = inClientScope { statements.submitWaiting(sql, waitTimeout, params, options, null) }
+
     /** The statement's current state (one request; does not throw for FAILED / CANCELED). */
     public suspend fun status(handle: StatementHandle): StatementStatus = inClientScope { statements.status(handle) }
 

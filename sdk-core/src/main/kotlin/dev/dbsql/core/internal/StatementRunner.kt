@@ -15,6 +15,7 @@ import dev.dbsql.core.StatementParameters
 import dev.dbsql.core.StatementResult
 import dev.dbsql.core.StatementState
 import dev.dbsql.core.StatementStatus
+import dev.dbsql.core.Submission
 import io.ktor.http.HttpMethod
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.delay
@@ -42,6 +43,14 @@ internal class StatementRunner(
 
     suspend fun submit(sql: String, params: StatementParameters, options: ExecuteOptions, sessionId: String?): StatementHandle =
         postOutlivingCaller(sql, params, options, sessionId, Duration.ZERO).first
+
+    /** One execute request that waits up to [wait] on the server; the finished result or the running handle. */
+    suspend fun submitWaiting(sql: String, wait: Duration, params: StatementParameters, options: ExecuteOptions, sessionId: String?): Submission {
+        val waiting = options.copy(waitTimeout = wait)
+        val (handle, first) = postOutlivingCaller(sql, params, waiting, sessionId, wait)
+        val state = StatementState.of(first.status.state)
+        return if (state.isTerminal) Submission.Finished(toResult(handle, first)) else Submission.Running(handle, state)
+    }
 
     /**
      * The execute POST runs in the client's background scope ([PendingCancels]), not the caller's:
