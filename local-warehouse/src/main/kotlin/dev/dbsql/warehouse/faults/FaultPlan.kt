@@ -7,9 +7,10 @@ import kotlin.random.Random
 /**
  * The kinds of request a fault can target. [QUERY] is not a request but the run of a statement on the
  * engine: a [Fault.Delay] there keeps the statement RUNNING that much longer (a deterministic "slow
- * query" that cancel still stops at once); other faults on [QUERY] are ignored.
+ * query" that cancel still stops at once); other faults on [QUERY] are ignored. [HISTORY] is the
+ * Query History endpoint.
  */
-enum class Endpoint { EXECUTE, STATUS, CHUNK, DOWNLOAD, SESSION, CANCEL, CLOSE, QUERY }
+enum class Endpoint { EXECUTE, STATUS, CHUNK, DOWNLOAD, SESSION, CANCEL, CLOSE, QUERY, HISTORY }
 
 /** What to do to a request. */
 sealed interface Fault {
