@@ -70,6 +70,8 @@ public data class WarehouseConfig(
     val bodyReadTimeout: Duration = Duration.ofSeconds(30),
     /** Unity Catalog volume files for staging operations (PUT / GET / REMOVE / LIST on `/Volumes/...`). */
     val volumes: VolumeSettings = VolumeSettings(),
+    /** How long after it was received a statement first shows in Query History (real history lags by seconds). */
+    val historyLag: Duration = Duration.ZERO,
 ) {
     init {
         require(port in 0..65535) { "port must be in 0..65535, was $port" }
@@ -80,6 +82,7 @@ public data class WarehouseConfig(
         require(!linkLifetime.isNegative && !linkLifetime.isZero) { "linkLifetime must be positive" }
         require(!resultRetention.isNegative && !resultRetention.isZero) { "resultRetention must be positive" }
         require(executorThreads > 0) { "executorThreads must be > 0" }
+        require(!historyLag.isNegative) { "historyLag must not be negative" }
         require(maxRequestBodyBytes > 0) { "maxRequestBodyBytes must be > 0" }
         require(maxDecodedBodyBytes > 0) { "maxDecodedBodyBytes must be > 0" }
         require(!bodyReadTimeout.isNegative && !bodyReadTimeout.isZero) { "bodyReadTimeout must be positive" }

@@ -4,6 +4,8 @@ import dev.dbsql.auth.CredentialsFactory
 import dev.dbsql.auth.CredentialsProvider
 import dev.dbsql.core.internal.ApiTransport
 import dev.dbsql.core.internal.HttpClients
+import dev.dbsql.core.internal.PendingCancels
+import dev.dbsql.core.internal.ShutdownCancels
 import dev.dbsql.core.internal.SdkVersion
 import dev.dbsql.core.internal.SessionOps
 import dev.dbsql.core.internal.StatementRunner
@@ -37,16 +39,20 @@ import kotlin.coroutines.EmptyCoroutineContext
  * client), and [dispatcher] replaces the dispatcher. A [credentials] provider passed in is never
  * closed by the client; one it creates from [ClientConfig.auth] is closed with it if closeable.
  *
- * **Cancellation.** Cancelling a coroutine that is in [execute] or [await] cancels the statement
- * on the server (best effort, bounded to a few seconds, in a non-cancellable block) and confirms
- * its final state before the cancellation completes. Cancelled during the first request of
- * [execute] / [submit], whose answer carries the statement's ID, it first waits (at most 10 s) for
- * that answer; see `sdk-core/docs/scopes.md`.
+ * **Cancellation.** Cancelling a coroutine that is in [execute] or [await] (or `withTimeout`
+ * around it) completes at once; the statement is cancelled on the server in the background, in
+ * the client's scope (best effort, bounded to a few seconds): when its ID is known, right away;
+ * when the caller was cancelled during the first request of [execute] / [submit], whose answer
+ * carries the ID, as soon as that answer arrives. See `sdk-core/docs/scopes.md` and
+ * [CancellationPolicy].
  *
  * **Closing.** [close] is idempotent and returns at once: it fails new calls with
- * [ClientClosedException], cancels calls in flight (they fail with [ClientClosedException]) and
- * closes the HTTP clients as soon as that in-flight work has finished. [closeAndJoin] also waits
- * for that.
+ * [ClientClosedException], cancels calls in flight (they fail with [ClientClosedException]; their
+ * statements are cancelled on the server) and closes the HTTP clients as soon as that in-flight
+ * work and the pending server-side cancels have finished, or [CancellationPolicy.closeBudget]
+ * passed. [closeAndJoin] also waits for that. Unless [CancellationPolicy.cancelOnShutdown] is off,
+ * the client installs a JVM shutdown hook (removed when it is closed) that closes it and waits up
+ * to [CancellationPolicy.shutdownBudget] for its pending cancels.
  *
  * @param retryStrategy replaces the default [ExponentialBackoffRetryStrategy] built from [ClientConfig.retry].
  * @throws ConfigurationException when the credentials or TLS material cannot be set up.
@@ -83,14 +89,17 @@ public class DatabricksSqlClient @JvmOverloads constructor(
     internal val scope: CoroutineScope = CoroutineScope(
         (scope?.coroutineContext ?: Dispatchers.Default) + job + (dispatcher ?: EmptyCoroutineContext) + CoroutineName("dbsql-client"),
     )
+    /** Execute requests and server-side cancels that outlive their caller; drained after the job ends. */
+    internal val pendingCancels = PendingCancels(this.scope.coroutineContext.minusKey(Job), config.cancellation.closeBudget)
     internal val transport = ApiTransport(config.baseUrl, apiHttp, this.credentials, retry, config.maxResponseBytes)
     internal val statements = StatementRunner(this, config, transport)
     internal val sessions = SessionOps(config, transport)
     private val closed = AtomicBoolean(false)
     private val released = AtomicBoolean(false)
+    private val shutdownHook: Thread? = if (config.cancellation.cancelOnShutdown) ShutdownCancels.install(this) else null
 
     init {
-        job.invokeOnCompletion { releaseResources() }
+        job.invokeOnCompletion { pendingCancels.drain { releaseResources() } }
     }
 
     /** Catalog / schema / table / column listings, each as a [StatementResult]. */
@@ -119,6 +128,24 @@ public class DatabricksSqlClient @JvmOverloads constructor(
         params: StatementParameters = StatementParameters.NONE,
         options: ExecuteOptions = ExecuteOptions.DEFAULT,
     ): StatementHandle = inClientScope { statements.submit(sql, params, options, null) }
+
+    /**
+     * Hybrid submit: one execute request that waits up to [waitTimeout] (0 or 5–50 whole seconds)
+     * on the server. A statement that finished by then comes back as [Submission.Finished] with
+     * its result (one round trip, like [execute]); one still running as [Submission.Running] with
+     * its handle, so a long statement never holds the caller longer than the wait. Throws like
+     * [execute] when the statement failed or was cancelled within the wait. [ExecuteOptions.waitTimeout]
+     * of [options] is replaced by [waitTimeout]. Cancelling the caller cancels the statement (see the
+     * class documentation).
+     *
+     * @throws ConfigurationException when [waitTimeout] is not 0 or 5..50 whole seconds.
+     */
+    public suspend fun submit(
+        sql: String,
+        waitTimeout: kotlin.time.Duration,
+        params: StatementParameters = StatementParameters.NONE,
+        options: ExecuteOptions = ExecuteOptions.DEFAULT,
+    ): Submission = inClientScope { statements.submitWaiting(sql, waitTimeout, params, options, null) }
 
     /** The statement's current state (one request; does not throw for FAILED / CANCELED). */
     public suspend fun status(handle: StatementHandle): StatementStatus = inClientScope { statements.status(handle) }
@@ -153,6 +180,7 @@ public class DatabricksSqlClient @JvmOverloads constructor(
     public suspend fun closeAndJoin() {
         close()
         job.join()
+        pendingCancels.join()
         releaseResources()
         apiHttp.coroutineContext[Job]?.join()
         downloadHttp.coroutineContext[Job]?.join()
@@ -161,6 +189,7 @@ public class DatabricksSqlClient @JvmOverloads constructor(
     private fun releaseResources() {
         closed.set(true)
         if (!released.compareAndSet(false, true)) return
+        shutdownHook?.let { ShutdownCancels.remove(it) }
         apiHttp.close()
         downloadHttp.close()
         if (ownsCredentials) (credentials as? AutoCloseable)?.let { runCatching { it.close() } }

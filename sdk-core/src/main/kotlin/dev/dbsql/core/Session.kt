@@ -40,6 +40,17 @@ public class Session private constructor(
         return client.inClientScope { client.statements.submit(sql, params, options, sessionId) }
     }
 
+    /** Like the hybrid [DatabricksSqlClient.submit] (with a wait), inside this session. */
+    public suspend fun submit(
+        sql: String,
+        waitTimeout: kotlin.time.Duration,
+        params: StatementParameters = StatementParameters.NONE,
+        options: ExecuteOptions = ExecuteOptions.DEFAULT,
+    ): Submission {
+        checkOpen()
+        return client.inClientScope { client.statements.submitWaiting(sql, waitTimeout, params, options, sessionId) }
+    }
+
     /** Catalog / schema / table / column listings run in this session. */
     public val metadata: Metadata = Metadata(client, this)
 

@@ -12,6 +12,7 @@ import dev.dbsql.java.internal.Bridge
 import kotlinx.coroutines.CoroutineStart
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.Executor
+import kotlin.time.toKotlinDuration
 
 /**
  * The Java face of a SQL warehouse client: each call returns a [CompletableFuture], each result
@@ -49,9 +50,11 @@ import java.util.concurrent.Executor
  * **Cancellation.** `future.cancel(true)` cancels the call: for [execute] and [await] it also
  * cancels the statement on the server, in the background, as soon as its ID is known (a cancel
  * during the first request of [execute], while the server waits up to `waitTimeout`, is sent when
- * that request returns the statement's ID).
+ * that request returns the statement's ID). The future is cancelled at once; the server-side
+ * cancel survives [close] (up to `closeCancelBudget`) and a JVM exit (the shutdown hook, see
+ * `DbsqlClientConfig.Builder.cancelOnShutdown`).
  */
-public class DbsqlClient private constructor(private val bridge: Bridge) : AutoCloseable {
+public class DbsqlClient private constructor(internal val bridge: Bridge) : AutoCloseable {
     /** The Kotlin client this facade drives (Kotlin callers; closed with this facade). */
     @get:JvmSynthetic
     public val kotlinClient: DatabricksSqlClient get() = bridge.client
@@ -93,6 +96,22 @@ public class DbsqlClient private constructor(private val bridge: Bridge) : AutoC
         params: StatementParameters = StatementParameters.NONE,
         options: StatementOptions = StatementOptions.DEFAULT,
     ): CompletableFuture<StatementHandle> = bridge.call { bridge.client.submit(sql, params, options.executeOptions) }
+
+    /**
+     * Hybrid submit: one execute request that waits up to [waitTimeout] (0 or 5–50 whole seconds)
+     * on the server, completing with a [DbsqlSubmission] that says whether the statement finished
+     * (its result, one round trip) or still runs (its handle). Fails like [execute] when the
+     * statement failed or was cancelled within the wait; `get()` wraps failures in `ExecutionException`.
+     */
+    @JvmOverloads
+    public fun submit(
+        sql: String,
+        waitTimeout: java.time.Duration,
+        params: StatementParameters = StatementParameters.NONE,
+        options: StatementOptions = StatementOptions.DEFAULT,
+    ): CompletableFuture<DbsqlSubmission> = bridge.call {
+        DbsqlSubmission(bridge, bridge.client.submit(sql, waitTimeout.toKotlinDuration(), params, options.executeOptions))
+    }
 
     /** The statement's current state (one request; FAILED and CANCELED are states, not failures). `get()` wraps failures in `ExecutionException`. */
     public fun status(handle: StatementHandle): CompletableFuture<StatementStatus> = bridge.call { bridge.client.status(handle) }

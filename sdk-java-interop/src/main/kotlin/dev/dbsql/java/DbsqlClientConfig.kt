@@ -7,6 +7,7 @@ import dev.dbsql.auth.CredentialsProvider
 import dev.dbsql.auth.SecretRef
 import dev.dbsql.auth.WorkspaceSettings
 import dev.dbsql.core.AuthenticationException
+import dev.dbsql.core.CancellationPolicy
 import dev.dbsql.core.ClientConfig
 import dev.dbsql.core.ClientConfigBuilder
 import dev.dbsql.core.PemSource
@@ -123,6 +124,9 @@ public class DbsqlClientConfig private constructor(
         private var clientCertificate: PemSource? = null
         private var clientKey: PemSource? = null
         private var credentials: CredentialsProvider? = null
+        private var closeCancelBudget: Duration? = null
+        private var cancelOnShutdown: Boolean? = null
+        private var shutdownCancelBudget: Duration? = null
 
         /** The workspace URL, `https://<host>[:port]` (plain http only for loopback hosts). */
         public fun host(host: String): Builder = apply { core.host = host }
@@ -251,6 +255,24 @@ public class DbsqlClientConfig private constructor(
         public fun maxResponseBytes(bytes: Long): Builder = apply { core.maxResponseBytes = bytes }
 
         /**
+         * How long closing the client waits for server-side cancels still pending (default 15 s);
+         * see `CancellationPolicy.closeBudget`.
+         */
+        public fun closeCancelBudget(budget: Duration): Builder = apply { closeCancelBudget = budget }
+
+        /**
+         * Whether the client installs a JVM shutdown hook that closes it and waits up to [budget]
+         * (default 5 s) for its pending server-side cancels (default on); see `CancellationPolicy`.
+         */
+        public fun cancelOnShutdown(enabled: Boolean, budget: Duration): Builder = apply {
+            cancelOnShutdown = enabled
+            shutdownCancelBudget = budget
+        }
+
+        /** Like [cancelOnShutdown] with the default budget. */
+        public fun cancelOnShutdown(enabled: Boolean): Builder = apply { cancelOnShutdown = enabled }
+
+        /**
          * The configuration.
          * @throws dev.dbsql.core.ConfigurationException naming the first invalid or missing field.
          */
@@ -269,6 +291,12 @@ public class DbsqlClientConfig private constructor(
                 maxDelay?.toKotlinDuration() ?: r.maxDelay,
             )
             core.tls = TlsConfig(customCa, clientCertificate, clientKey)
+            val c = CancellationPolicy()
+            core.cancellation = CancellationPolicy(
+                closeCancelBudget?.toKotlinDuration() ?: c.closeBudget,
+                cancelOnShutdown ?: c.cancelOnShutdown,
+                shutdownCancelBudget?.toKotlinDuration() ?: c.shutdownBudget,
+            )
             return DbsqlClientConfig(core.build(), credentials)
         }
 

@@ -1,6 +1,7 @@
 package dev.dbsql.java;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,9 @@ import dev.dbsql.core.StatementHandle;
 import dev.dbsql.core.StatementParameters;
 import dev.dbsql.core.StatementState;
 import dev.dbsql.warehouse.admin.StatementRecord;
+import dev.dbsql.warehouse.faults.Endpoint;
+import dev.dbsql.warehouse.faults.Fault;
+import dev.dbsql.warehouse.faults.Trigger;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +47,31 @@ class FutureCancelTest extends WarehouseTestBase {
         StatementRecord record = warehouse.getAdmin().awaitCancelBlocking(started.getId(), Duration.ofSeconds(30));
         assertTrue(record.getCancelArrived());
         assertThrows(CancellationException.class, () -> running.get(1, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void cancellingAnExecuteFutureDuringTheFirstRequestReturnsBeforeTheAnswerAndCancelsWhenItArrives() throws Exception {
+        String sql = "SELECT count(*) FROM range(3000000000) WHERE id % 13 = 6";
+        CompletableFuture<Object> gate = new CompletableFuture<>();
+        warehouse.getFaults().inject(Endpoint.EXECUTE, new Fault.HoldAnswer(gate), Trigger.Companion.nth(1));
+        try (DbsqlClient own = DbsqlClient.create(config().closeCancelBudget(Duration.ofSeconds(60)).cancelOnShutdown(false).build())) {
+            StatementOptions serverWait = StatementOptions.builder().waitTimeout(Duration.ofSeconds(5)).build();
+            CompletableFuture<DbsqlResult> running = own.execute(sql, StatementParameters.NONE, serverWait);
+            StatementRecord started = awaitRunning(sql);
+
+            assertTrue(running.cancel(true));
+            assertThrows(CancellationException.class, running::get);
+            // the future is done while the warehouse still holds the answer that names the statement
+            assertFalse(gate.isDone());
+            assertFalse(warehouse.getAdmin().statement(started.getId()).getCancelArrived());
+            own.close(); // the pending cancel survives the close (within its budget)
+            gate.complete(null);
+            StatementRecord record = warehouse.getAdmin().awaitCancelBlocking(started.getId(), Duration.ofSeconds(30));
+            assertTrue(record.getCancelArrived());
+            own.closeAsync().get(60, TimeUnit.SECONDS);
+        } finally {
+            warehouse.getFaults().clear();
+        }
     }
 
     private static StatementState awaitFinalState(StatementHandle handle) throws Exception {

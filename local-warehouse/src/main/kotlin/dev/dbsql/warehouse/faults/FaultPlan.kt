@@ -7,9 +7,10 @@ import kotlin.random.Random
 /**
  * The kinds of request a fault can target. [QUERY] is not a request but the run of a statement on the
  * engine: a [Fault.Delay] there keeps the statement RUNNING that much longer (a deterministic "slow
- * query" that cancel still stops at once); other faults on [QUERY] are ignored.
+ * query" that cancel still stops at once); other faults on [QUERY] are ignored. [HISTORY] is the
+ * Query History endpoint.
  */
-enum class Endpoint { EXECUTE, STATUS, CHUNK, DOWNLOAD, SESSION, CANCEL, CLOSE, QUERY }
+enum class Endpoint { EXECUTE, STATUS, CHUNK, DOWNLOAD, SESSION, CANCEL, CLOSE, QUERY, HISTORY }
 
 /** What to do to a request. */
 sealed interface Fault {
@@ -28,6 +29,12 @@ sealed interface Fault {
 
     /** Promise the full `Content-Length`, send only [keepBytes] (default: half), then close the connection. */
     data class TruncatedBody(val keepBytes: Long? = null) : Fault
+
+    /**
+     * Handle the request (an execute creates its statement and waits as asked), then hold the answer
+     * until [gate] completes: a server-side latch, so a test knows the client has not had its answer.
+     */
+    data class HoldAnswer(val gate: java.util.concurrent.CompletableFuture<*>) : Fault
 
     /** Links issued by this request expire [expiresInMillis] after issue (0 or negative: already expired). */
     data class ExpiredLinks(val expiresInMillis: Long = 0) : Fault
@@ -93,6 +100,7 @@ internal data class FaultDecision(
     val status: Fault.Status? = null,
     val body: Fault? = null,
     val linkExpiryMillis: Long? = null,
+    val holdAnswer: java.util.concurrent.CompletableFuture<*>? = null,
     val fired: List<FaultRule> = emptyList(),
 ) {
     val describe: String? get() = fired.takeIf { it.isNotEmpty() }?.joinToString(",") { it.fault::class.simpleName!! }
@@ -136,6 +144,7 @@ class FaultPlan {
             status = faults.filterIsInstance<Fault.Status>().firstOrNull(),
             body = faults.firstOrNull { it is Fault.ResetMidBody || it is Fault.TruncatedBody },
             linkExpiryMillis = faults.filterIsInstance<Fault.ExpiredLinks>().firstOrNull()?.expiresInMillis,
+            holdAnswer = faults.filterIsInstance<Fault.HoldAnswer>().firstOrNull()?.gate,
             fired = fired,
         )
     }

@@ -17,6 +17,7 @@ import io.ktor.server.routing.get
 import io.ktor.server.routing.post
 import io.ktor.server.routing.route
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.future.await
 import kotlinx.coroutines.withContext
 
 /**
@@ -87,6 +88,7 @@ private suspend fun execute(
     val statement: Statement = services.statements.execute(spec, call.subject())
     call.attributes.put(StatementIdKey, statement.id)
     services.statements.awaitFor(statement, spec.wait, spec.onWaitTimeout)
+    decision.holdAnswer?.await()
     call.respondStatement(withContext(Dispatchers.IO) { responses.full(statement, decision.linkExpiryMillis) }, decision)
 }
 

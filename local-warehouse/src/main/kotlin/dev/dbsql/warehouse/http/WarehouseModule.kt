@@ -61,6 +61,7 @@ internal fun Application.warehouseModule(
         adminRoutes(services)
         sessionRoutes(services)
         statementRoutes(services, responses)
+        historyRoutes(services)
         route("/api/{...}") {
             handle {
                 val path = call.requestPath()

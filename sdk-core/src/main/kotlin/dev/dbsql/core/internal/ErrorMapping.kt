@@ -31,6 +31,7 @@ internal enum class CallKind(val idempotent: Boolean) {
     CANCEL(true),
     CLOSE_STATEMENT(true),
     DELETE_SESSION(true),
+    HISTORY(true),
 }
 
 /** Context of one call, for messages. */

@@ -15,14 +15,10 @@ import dev.dbsql.core.StatementParameters
 import dev.dbsql.core.StatementResult
 import dev.dbsql.core.StatementState
 import dev.dbsql.core.StatementStatus
+import dev.dbsql.core.Submission
 import io.ktor.http.HttpMethod
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.CoroutineStart
-import kotlinx.coroutines.NonCancellable
-import kotlinx.coroutines.async
-import kotlinx.coroutines.launch
 import kotlinx.coroutines.delay
-import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeoutOrNull
 import kotlinx.serialization.SerializationException
 import kotlinx.serialization.json.JsonPrimitive
@@ -48,13 +44,20 @@ internal class StatementRunner(
     suspend fun submit(sql: String, params: StatementParameters, options: ExecuteOptions, sessionId: String?): StatementHandle =
         postOutlivingCaller(sql, params, options, sessionId, Duration.ZERO).first
 
+    /** One execute request that waits up to [wait] on the server; the finished result or the running handle. */
+    suspend fun submitWaiting(sql: String, wait: Duration, params: StatementParameters, options: ExecuteOptions, sessionId: String?): Submission {
+        val waiting = options.copy(waitTimeout = wait)
+        val (handle, first) = postOutlivingCaller(sql, params, waiting, sessionId, wait)
+        val state = StatementState.of(first.status.state)
+        return if (state.isTerminal) Submission.Finished(toResult(handle, first)) else Submission.Running(handle, state)
+    }
+
     /**
-     * The execute POST runs in the client's scope, not the caller's: a caller cancelled while the
-     * server holds the POST (up to its `wait_timeout`) cannot name the statement yet. The cancelled
-     * caller then waits (non-cancellably, at most [CANCEL_BUDGET]) for the POST to return, cancels
-     * the statement it created and confirms its terminal state, like [awaitResult] does. A POST
-     * that takes longer is left to finish in the background and its statement is cancelled there
-     * (abandoned if the client is closed).
+     * The execute POST runs in the client's background scope ([PendingCancels]), not the caller's:
+     * a caller cancelled while the server holds the POST (up to its `wait_timeout`) cannot name the
+     * statement yet. The cancelled caller returns at once; the background scope waits for the POST's
+     * answer and cancels the statement it names, also when the client is closed meanwhile (bounded
+     * by [dev.dbsql.core.CancellationPolicy.closeBudget]).
      */
     private suspend fun postOutlivingCaller(
         sql: String,
@@ -63,20 +66,14 @@ internal class StatementRunner(
         sessionId: String?,
         wait: Duration,
     ): Pair<StatementHandle, StatementResponseDto> {
-        val request = client.scope.async(start = CoroutineStart.UNDISPATCHED) { post(sql, params, options, sessionId, wait) }
+        val request = client.pendingCancels.async { post(sql, params, options, sessionId, wait) }
         try {
             return request.await()
         } catch (e: CancellationException) {
-            withContext(NonCancellable) {
-                val created = withTimeoutOrNull(CANCEL_BUDGET) { runCatching { request.await().first }.getOrNull() }
-                when {
-                    created != null -> cancelAfterCallerCancelled(created)
-                    request.isActive -> client.scope.launch {
-                        val handle = runCatching { request.await().first }.getOrNull() ?: return@launch
-                        log.debug("caller cancelled during a slow execute request: cancelling statement {}", handle.statementId)
-                        cancelAfterCallerCancelled(handle)
-                    }
-                }
+            client.pendingCancels.launch {
+                val handle = runCatching { request.await().first }.getOrNull() ?: return@launch
+                log.debug("caller cancelled during the execute request: cancelling statement {}", handle.statementId)
+                cancelAndConfirm(handle)
             }
             throw e
         }
@@ -95,7 +92,7 @@ internal class StatementRunner(
                 response = get(handle)
             }
         } catch (e: CancellationException) {
-            cancelAfterCallerCancelled(handle)
+            client.pendingCancels.launch { cancelAndConfirm(handle) }
             throw e
         }
         return toResult(handle, response)
@@ -178,7 +175,8 @@ internal class StatementRunner(
         return clamped
     }
 
-    private suspend fun cancelAfterCallerCancelled(handle: StatementHandle) = withContext(NonCancellable) {
+    /** Sends the cancel and polls until a terminal state, at most [CANCEL_BUDGET]; for the background scope. */
+    private suspend fun cancelAndConfirm(handle: StatementHandle) {
         val id = handle.statementId
         val finalState = withTimeoutOrNull(CANCEL_BUDGET) {
             runCatching { cancel(handle) }.onFailure { log.warn("cancel of statement {} failed: {}", id, it.message) }

@@ -104,9 +104,9 @@ class AuthCancelScopeSpec : FunSpec({
             val running = async { client.execute(sql, options = json.copy(waitTimeout = 5.seconds)) }
             eventually(30.seconds) { wh.admin.statementsWithText(sql).size shouldBe 1 }
             running.cancelAndJoin()
-            // the server answers the POST after its 5 s wait; the cancel follows before the join returns
+            // the server answers the POST after its 5 s wait; the cancel follows in the client's scope
             val id = wh.admin.statementsWithText(sql).single().id
-            wh.admin.statement(id)!!.cancelArrived shouldBe true
+            wh.admin.awaitCancel(id).cancelArrived shouldBe true
             wh.admin.awaitState(id, StatementState.CANCELED, timeout = Duration.ofSeconds(10))
         }
     }
