@@ -28,6 +28,8 @@ import java.net.URI
  *   session answers, and error bodies); a larger one fails with a [ProtocolException] naming this
  *   limit and is not retried. Default 256 MiB, ten times the 25 MiB inline result limit; result
  *   downloads are bounded by the result stream's memory budget instead.
+ * @property downloads network settings of result downloads (the storage host), each defaulting to
+ *   the API's; see [DownloadConfig] and `docs/networking.md`.
  */
 @Serializable
 public data class ClientConfig(
@@ -42,6 +44,7 @@ public data class ClientConfig(
     val tls: TlsConfig = TlsConfig(),
     val userAgentSuffix: String? = null,
     val maxResponseBytes: Long = DEFAULT_MAX_RESPONSE_BYTES,
+    val downloads: DownloadConfig = DownloadConfig(),
 ) {
     init {
         validateHost(host)
@@ -67,7 +70,8 @@ public data class ClientConfig(
 
     override fun toString(): String =
         "ClientConfig(host=$host, warehouseId=$warehouseId, auth=${ConfigJson.redactedAuth(auth)}, catalog=$catalog, " +
-            "schema=$schema, timeouts=$timeouts, retry=$retry, proxy=$proxy, tls=$tls, userAgentSuffix=$userAgentSuffix, maxResponseBytes=$maxResponseBytes)"
+            "schema=$schema, timeouts=$timeouts, retry=$retry, proxy=$proxy, tls=$tls, userAgentSuffix=$userAgentSuffix, maxResponseBytes=$maxResponseBytes, " +
+            "downloads=$downloads)"
 
     public companion object {
         /** The default [maxResponseBytes]: 256 MiB. */

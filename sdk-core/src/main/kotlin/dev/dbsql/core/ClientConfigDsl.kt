@@ -43,6 +43,9 @@ public class ClientConfigBuilder {
     /** See [ClientConfig.maxResponseBytes]. */
     public var maxResponseBytes: Long = ClientConfig.DEFAULT_MAX_RESPONSE_BYTES
 
+    /** See [ClientConfig.downloads]. */
+    public var downloads: DownloadConfig = DownloadConfig()
+
     /** A personal access token given inline (redacted in JSON and `toString`). */
     public fun pat(token: String): AuthConfig = AuthConfig.Pat(SecretRef.Inline(token))
 
@@ -70,7 +73,7 @@ public class ClientConfigBuilder {
             else -> throw ConfigurationException("warehouseId", "is required (set warehouse or httpPath)")
         }
         val a = auth ?: throw ConfigurationException("auth", "is required (e.g. auth = pat(SecretRef.Env(\"DATABRICKS_TOKEN\")))")
-        return ClientConfig(h, id, a, catalog, schema, timeouts, retry, proxy, tls, userAgentSuffix, maxResponseBytes)
+        return ClientConfig(h, id, a, catalog, schema, timeouts, retry, proxy, tls, userAgentSuffix, maxResponseBytes, downloads)
     }
 }
 
