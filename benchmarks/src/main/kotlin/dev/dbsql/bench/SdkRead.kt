@@ -66,7 +66,7 @@ fun List<ExternalLink>.downloads(): List<Download> = map { Download(it.url, it.h
  * discarded: the transport part of the SDK without decoding. Returns the bytes read.
  */
 fun ktorDownloadAll(client: DatabricksSqlClient, links: List<ExternalLink>, parallelism: Int): Long = runBlocking(Dispatchers.IO) {
-    val http = client.downloadHttpClient
+    val http = client.downloadHttpClient(java.net.URI(links.first().url).host)
     val next = AtomicInteger()
     val total = AtomicLong()
     coroutineScope {

@@ -137,7 +137,7 @@ class LocalWarehouse private constructor(
                 staging = Staging(VolumeStore.open(config.volumes), StagingUrls(clock, config.volumes, { baseUrl.get() }))
                 val statements = StatementService(config, staging.contexts(engine.opener), scope, clock, faults)
                 val signer = LinkSigner()
-                val issuer = LinkIssuer(signer, config.linkLifetime, config.linkHeaders, clock) { baseUrl.get() }
+                val issuer = LinkIssuer(signer, config.linkLifetime, config.linkHeaders, clock) { linkBase(baseUrl.get(), config.linkHost) }
                 val admin = AdminView({ statements }, RequestLog(config.requestLogCapacity))
                 val services = WarehouseServices(
                     config, warehouseId, tokens, statements, ResultRenderer(config, issuer), signer, faults, admin, clock, adminToken,
@@ -174,6 +174,14 @@ class LocalWarehouse private constructor(
                 runCatching { staging?.close() }
                 throw e
             }
+        }
+
+        /** [base] with its host replaced by [linkHost] (when given): where external links point. */
+        private fun linkBase(base: String, linkHost: String?): String {
+            if (linkHost == null) return base
+            val scheme = base.substringBefore("://")
+            val port = base.substringAfterLast(':')
+            return "$scheme://$linkHost:$port"
         }
 
         private fun urlHost(host: String): String = when {

@@ -50,6 +50,12 @@ public data class WarehouseConfig(
     val executorThreads: Int = 4,
     /** Serve HTTPS with this key material instead of HTTP. */
     val tls: TlsConfig? = null,
+    /**
+     * The host name written into external links instead of the server's own (same listener and
+     * port), e.g. `localhost` while clients use `127.0.0.1`: gives the storage hop its own host
+     * name, as in Databricks, for proxy and no-proxy tests. null: the server's host.
+     */
+    val linkHost: String? = null,
     /** OAuth clients and token lifetimes for the `/oidc/...` endpoints. */
     val oauth: OAuthSettings = OAuthSettings(),
     /** Where result chunks are spilled; null uses a fresh temporary directory deleted on close. */
@@ -87,6 +93,9 @@ public data class WarehouseConfig(
         require(maxDecodedBodyBytes > 0) { "maxDecodedBodyBytes must be > 0" }
         require(!bodyReadTimeout.isNegative && !bodyReadTimeout.isZero) { "bodyReadTimeout must be positive" }
         require(adminToken == null || adminToken.isNotBlank()) { "adminToken must not be blank" }
+        require(linkHost == null || (linkHost.isNotBlank() && linkHost.none { it == '/' || it == '@' || it == ':' || it.isWhitespace() })) {
+            "linkHost must be a host name"
+        }
     }
 
     override fun toString(): String =
@@ -94,7 +103,7 @@ public data class WarehouseConfig(
             "warehouseId=$warehouseId, chunkRows=$chunkRows, chunkBytes=$chunkBytes, inlinePageRows=$inlinePageRows, " +
             "inlineMaxBytes=$inlineMaxBytes, hybridInlineMaxBytes=$hybridInlineMaxBytes, " +
             "linksPerChunkResponse=$linksPerChunkResponse, linkLifetime=$linkLifetime, resultRetention=$resultRetention, " +
-            "linkHeaders=$linkHeaders, executorThreads=$executorThreads, tls=$tls, spillDirectory=$spillDirectory, oauth=$oauth, " +
+            "linkHeaders=$linkHeaders, linkHost=$linkHost, executorThreads=$executorThreads, tls=$tls, spillDirectory=$spillDirectory, oauth=$oauth, " +
             "adminToken=${if (adminToken == null) "generated" else "***"}, maxRequestBodyBytes=$maxRequestBodyBytes, " +
             "maxDecodedBodyBytes=$maxDecodedBodyBytes, bodyReadTimeout=$bodyReadTimeout, volumes=$volumes)"
 }
@@ -110,11 +119,20 @@ public class TlsConfig(
     public val keyAlias: String? = null,
     /** Key store type as `java.security.KeyStore.getInstance` knows it. */
     public val keyStoreType: String = "PKCS12",
+    /**
+     * Mutual TLS: when not empty, the server requires a client certificate issued by (or equal to)
+     * one of these and refuses the handshake without one.
+     */
+    public val trustedClientCertificates: List<java.security.cert.X509Certificate> = emptyList(),
 ) {
+    /** Whether the server requires a client certificate. */
+    public val requiresClientCertificate: Boolean get() = trustedClientCertificates.isNotEmpty()
+
     private val secret: CharArray = password.copyOf()
 
     /** A copy of the key store password. */
     public fun password(): CharArray = secret.copyOf()
 
-    override fun toString(): String = "TlsConfig(keyStorePath=$keyStorePath, keyAlias=$keyAlias, password=***)"
+    override fun toString(): String =
+        "TlsConfig(keyStorePath=$keyStorePath, keyAlias=$keyAlias, password=***, requiresClientCertificate=$requiresClientCertificate)"
 }

@@ -30,6 +30,8 @@ import java.net.URI
  *   downloads are bounded by the result stream's memory budget instead.
  * @property cancellation how long pending server-side cancels may delay closing, and the JVM
  *   shutdown hook that finishes them (see [CancellationPolicy]).
+ * @property downloads network settings of result downloads (the storage host), each defaulting to
+ *   the API's; see [DownloadConfig] and `docs/networking.md`.
  */
 @Serializable
 public data class ClientConfig(
@@ -45,6 +47,7 @@ public data class ClientConfig(
     val userAgentSuffix: String? = null,
     val maxResponseBytes: Long = DEFAULT_MAX_RESPONSE_BYTES,
     val cancellation: CancellationPolicy = CancellationPolicy(),
+    val downloads: DownloadConfig = DownloadConfig(),
 ) {
     init {
         validateHost(host)
@@ -70,7 +73,8 @@ public data class ClientConfig(
 
     override fun toString(): String =
         "ClientConfig(host=$host, warehouseId=$warehouseId, auth=${ConfigJson.redactedAuth(auth)}, catalog=$catalog, " +
-            "schema=$schema, timeouts=$timeouts, retry=$retry, proxy=$proxy, tls=$tls, userAgentSuffix=$userAgentSuffix, maxResponseBytes=$maxResponseBytes, cancellation=$cancellation)"
+            "schema=$schema, timeouts=$timeouts, retry=$retry, proxy=$proxy, tls=$tls, userAgentSuffix=$userAgentSuffix, maxResponseBytes=$maxResponseBytes, cancellation=$cancellation, " +
+            "downloads=$downloads)"
 
     public companion object {
         /** The default [maxResponseBytes]: 256 MiB. */

@@ -45,6 +45,8 @@ public class ClientConfigBuilder {
 
     /** See [ClientConfig.cancellation]. */
     public var cancellation: CancellationPolicy = CancellationPolicy()
+    /** See [ClientConfig.downloads]. */
+    public var downloads: DownloadConfig = DownloadConfig()
 
     /** A personal access token given inline (redacted in JSON and `toString`). */
     public fun pat(token: String): AuthConfig = AuthConfig.Pat(SecretRef.Inline(token))
@@ -73,7 +75,7 @@ public class ClientConfigBuilder {
             else -> throw ConfigurationException("warehouseId", "is required (set warehouse or httpPath)")
         }
         val a = auth ?: throw ConfigurationException("auth", "is required (e.g. auth = pat(SecretRef.Env(\"DATABRICKS_TOKEN\")))")
-        return ClientConfig(h, id, a, catalog, schema, timeouts, retry, proxy, tls, userAgentSuffix, maxResponseBytes, cancellation)
+        return ClientConfig(h, id, a, catalog, schema, timeouts, retry, proxy, tls, userAgentSuffix, maxResponseBytes, cancellation, downloads)
     }
 }
 

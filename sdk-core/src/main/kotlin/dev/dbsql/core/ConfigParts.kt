@@ -63,9 +63,9 @@ public enum class ProxyType { HTTP, SOCKS }
 /**
  * An HTTP proxy for API calls and result downloads.
  *
- * @property noProxy host names (exact, or `.suffix` / `*.suffix` for a domain) reached directly.
- *   The list is matched against the workspace host for API calls; result downloads always use the
- *   proxy unless the workspace host itself is exempt (the engine has one route per client).
+ * @property noProxy host names (exact, or `.suffix` / `*.suffix` for a domain, or `*` for all)
+ *   reached directly. Matched against the workspace host for API calls (and OAuth requests), and
+ *   against each link's host for result downloads (see [DownloadConfig.proxy]).
  */
 @Serializable
 public data class ProxyConfig(

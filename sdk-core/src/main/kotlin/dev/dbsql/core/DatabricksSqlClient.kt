@@ -1,8 +1,10 @@
 package dev.dbsql.core
 
+import dev.dbsql.auth.CredentialsContext
 import dev.dbsql.auth.CredentialsFactory
 import dev.dbsql.auth.CredentialsProvider
 import dev.dbsql.core.internal.ApiTransport
+import dev.dbsql.core.internal.DownloadClients
 import dev.dbsql.core.internal.HttpClients
 import dev.dbsql.core.internal.PendingCancels
 import dev.dbsql.core.internal.ShutdownCancels
@@ -32,8 +34,9 @@ import kotlin.coroutines.EmptyCoroutineContext
  * A client for one SQL warehouse. Create one per warehouse and share it: it is thread-safe and
  * holds a connection pool.
  *
- * **Ownership.** The client owns one ktor `HttpClient` (CIO engine) for API calls, one for result
- * downloads (no `Authorization` header), and a [CoroutineScope] with a `SupervisorJob` in which
+ * **Ownership.** The client owns one ktor `HttpClient` (CIO engine) for API calls and OAuth
+ * requests, one or two for result downloads (no `Authorization` header; through the download proxy
+ * and direct, see [DownloadConfig]), and a [CoroutineScope] with a `SupervisorJob` in which
  * every call runs. By default that scope is its own (on [Dispatchers.Default]); given a [scope],
  * the client's job becomes a child of the caller's job (cancelling the caller's scope closes the
  * client), and [dispatcher] replaces the dispatcher. A [credentials] provider passed in is never
@@ -55,6 +58,10 @@ import kotlin.coroutines.EmptyCoroutineContext
  * to [CancellationPolicy.shutdownBudget] for its pending cancels.
  *
  * @param retryStrategy replaces the default [ExponentialBackoffRetryStrategy] built from [ClientConfig.retry].
+ * @param credentialsContext what building credentials from [ClientConfig.auth] may read (environment,
+ *   home directory, browser, clock). Its `httpClient` is ignored unless set: OAuth requests made by
+ *   providers created here go through the client's own API transport (same TLS, proxy, User-Agent
+ *   and timeouts as API calls). Unused when [credentials] is given.
  * @throws ConfigurationException when the credentials or TLS material cannot be set up.
  */
 public class DatabricksSqlClient @JvmOverloads constructor(
@@ -63,6 +70,7 @@ public class DatabricksSqlClient @JvmOverloads constructor(
     scope: CoroutineScope? = null,
     dispatcher: CoroutineDispatcher? = null,
     retryStrategy: RetryStrategy? = null,
+    credentialsContext: CredentialsContext? = null,
 ) : AutoCloseable {
     private val ownsCredentials = credentials == null
 
@@ -70,15 +78,14 @@ public class DatabricksSqlClient @JvmOverloads constructor(
     // caller's scope: a constructor that throws leaves no connection pool, no credentials provider
     // and no child job behind.
     internal val userAgent: String = SdkVersion.userAgent(config.userAgentSuffix)
-    private val tls = TlsMaterial.from(config.tls)
+    private val apiRoute = HttpClients.apiRoute(config, TlsMaterial.from(config.tls))
+    private val downloadRoute = DownloadClients.route(config)
     internal val retry: RetryStrategy = retryStrategy ?: ExponentialBackoffRetryStrategy(config.retry)
-    internal val apiHttp: HttpClient = HttpClients.build(config, tls, userAgent, forDownloads = false)
-    internal val downloadHttp: HttpClient = closingOnFailure(apiHttp) {
-        HttpClients.build(config, tls, userAgent, forDownloads = true)
-    }
-    internal val credentials: CredentialsProvider = credentials ?: closingOnFailure(apiHttp, downloadHttp) {
+    internal val apiHttp: HttpClient = HttpClients.api(config, apiRoute, userAgent)
+    internal val downloads = DownloadClients(downloadRoute, userAgent)
+    internal val credentials: CredentialsProvider = credentials ?: closingOnFailure(apiHttp, downloads) {
         try {
-            CredentialsFactory.create(config.auth, config.baseUrl)
+            CredentialsFactory.create(config.auth, config.baseUrl, oauthContext(credentialsContext ?: CredentialsContext(), apiHttp))
         } catch (e: Exception) {
             throw ConfigurationException("auth", "cannot create credentials: ${e.message}", e)
         }
@@ -183,7 +190,7 @@ public class DatabricksSqlClient @JvmOverloads constructor(
         pendingCancels.join()
         releaseResources()
         apiHttp.coroutineContext[Job]?.join()
-        downloadHttp.coroutineContext[Job]?.join()
+        downloads.jobs().forEach { it.join() }
     }
 
     private fun releaseResources() {
@@ -191,7 +198,7 @@ public class DatabricksSqlClient @JvmOverloads constructor(
         if (!released.compareAndSet(false, true)) return
         shutdownHook?.let { ShutdownCancels.remove(it) }
         apiHttp.close()
-        downloadHttp.close()
+        downloads.close()
         if (ownsCredentials) (credentials as? AutoCloseable)?.let { runCatching { it.close() } }
     }
 
@@ -220,6 +227,10 @@ public class DatabricksSqlClient @JvmOverloads constructor(
         built.forEach { runCatching { it.close() } }
         throw e
     }
+
+    /** [context] with the API client for OAuth requests, unless the caller chose one. */
+    private fun oauthContext(context: CredentialsContext, http: HttpClient): CredentialsContext =
+        if (context.httpClient != null) context else CredentialsContext(context.env, context.homeDir, http, context.browser, context.clock, context.refreshPolicy)
 
     override fun toString(): String = "DatabricksSqlClient(${config.baseUrl}, warehouse=${config.warehouseId}, closed=$isClosed)"
 

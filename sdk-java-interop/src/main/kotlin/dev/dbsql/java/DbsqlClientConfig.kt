@@ -11,6 +11,7 @@ import dev.dbsql.core.CancellationPolicy
 import dev.dbsql.core.ClientConfig
 import dev.dbsql.core.ClientConfigBuilder
 import dev.dbsql.core.PemSource
+import dev.dbsql.core.DownloadConfig
 import dev.dbsql.core.ProxyConfig
 import dev.dbsql.core.RetryPolicy
 import dev.dbsql.core.Timeouts
@@ -127,6 +128,11 @@ public class DbsqlClientConfig private constructor(
         private var closeCancelBudget: Duration? = null
         private var cancelOnShutdown: Boolean? = null
         private var shutdownCancelBudget: Duration? = null
+        private var downloadProxy: ProxyConfig? = null
+        private var downloadCa: PemSource? = null
+        private var downloadConnect: Duration? = null
+        private var downloadSocket: Duration? = null
+        private var downloadMaxConcurrency: Int? = null
 
         /** The workspace URL, `https://<host>[:port]` (plain http only for loopback hosts). */
         public fun host(host: String): Builder = apply { core.host = host }
@@ -248,6 +254,25 @@ public class DbsqlClientConfig private constructor(
             clientKey = tls.clientKey
         }
 
+        /**
+         * An HTTP proxy for result downloads only (the storage host), with host names reached
+         * directly (`*` for all: downloads go direct while API calls use [proxy]). Default: the API's proxy.
+         */
+        public fun downloadProxy(host: String, port: Int, noProxy: List<String>): Builder =
+            apply { downloadProxy = ProxyConfig(host, port, noProxy = noProxy) }
+
+        /** Extra trusted CA certificates (a PEM file) for the storage host. Default: the API's [customCa]. */
+        public fun downloadCustomCa(pemFile: Path): Builder = apply { downloadCa = PemSource.File(pemFile.toString()) }
+
+        /** Connect and socket timeouts of result downloads. Default: the API's. */
+        public fun downloadTimeouts(connect: Duration, socket: Duration): Builder = apply {
+            downloadConnect = connect
+            downloadSocket = socket
+        }
+
+        /** Caps the downloads one result stream runs at once (1..256). Default: no cap. */
+        public fun downloadMaxConcurrency(max: Int): Builder = apply { downloadMaxConcurrency = max }
+
         /** Appended to the User-Agent, e.g. `my-app/1.2`. */
         public fun userAgentSuffix(suffix: String?): Builder = apply { core.userAgentSuffix = suffix }
 
@@ -297,6 +322,10 @@ public class DbsqlClientConfig private constructor(
                 cancelOnShutdown ?: c.cancelOnShutdown,
                 shutdownCancelBudget?.toKotlinDuration() ?: c.shutdownBudget,
             )
+            val downloadTimeouts = if (downloadConnect == null) null else Timeouts(
+                downloadConnect!!.toKotlinDuration(), core.timeouts.request, downloadSocket!!.toKotlinDuration(),
+            )
+            core.downloads = DownloadConfig(downloadProxy, downloadCa, downloadTimeouts, downloadMaxConcurrency)
             return DbsqlClientConfig(core.build(), credentials)
         }
 

@@ -49,18 +49,31 @@ class SelfSignedCertificate private constructor(
     /** The [TlsConfig] that makes a warehouse serve HTTPS with this certificate. */
     fun tlsConfig(): TlsConfig = TlsConfig(keyStorePath, password, alias)
 
+    /**
+     * Like [tlsConfig], and the server requires a client certificate issued by (or equal to) one
+     * of [clientCertificates] (mutual TLS).
+     */
+    fun mutualTlsConfig(vararg clientCertificates: X509Certificate): TlsConfig =
+        TlsConfig(keyStorePath, password, alias, trustedClientCertificates = clientCertificates.toList())
+
     override fun toString(): String =
         "SelfSignedCertificate(subject=${certificate.subjectX500Principal}, keyStorePath=$keyStorePath, password=***)"
 
     companion object {
         /**
          * Generates a new RSA-2048 key and certificate valid for [validityDays] into a PKCS12 file in
-         * [directory] (a fresh temporary directory when null). Blocks while `keytool` runs (~1 s).
+         * [directory] (a fresh temporary directory when null), for the names in [subjectAltNames]
+         * (keytool's `SAN=` syntax). Blocks while `keytool` runs (~1 s).
          * @throws IllegalStateException when keytool fails
          */
         @JvmStatic
         @JvmOverloads
-        fun generate(directory: Path? = null, validityDays: Int = 30, alias: String = "local-warehouse"): SelfSignedCertificate {
+        fun generate(
+            directory: Path? = null,
+            validityDays: Int = 30,
+            alias: String = "local-warehouse",
+            subjectAltNames: String = "dns:localhost,ip:127.0.0.1",
+        ): SelfSignedCertificate {
             val dir = directory ?: Files.createTempDirectory("local-warehouse-tls-")
             val file = dir.resolve("$alias-${System.nanoTime()}.p12")
             val password = randomPassword()
@@ -69,7 +82,7 @@ class SelfSignedCertificate private constructor(
                 keytool.toString(), "-genkeypair", "-noprompt",
                 "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", validityDays.toString(),
                 "-dname", "CN=localhost, OU=local-warehouse, O=dbsql",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-ext", "SAN=$subjectAltNames",
                 "-keystore", file.toString(), "-storetype", "PKCS12",
                 "-storepass:env", "LW_STOREPASS", "-keypass:env", "LW_STOREPASS",
             )

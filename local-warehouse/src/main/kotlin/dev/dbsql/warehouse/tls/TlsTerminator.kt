@@ -17,6 +17,8 @@ import java.util.concurrent.Executors
 import java.util.concurrent.atomic.AtomicInteger
 import javax.net.ssl.KeyManagerFactory
 import javax.net.ssl.SSLContext
+import javax.net.ssl.SSLServerSocket
+import javax.net.ssl.TrustManagerFactory
 import javax.net.ssl.SSLSocket
 
 /**
@@ -25,7 +27,8 @@ import javax.net.ssl.SSLSocket
  * (an `SSLServerSocket` from the configured key store) and each connection is relayed byte for
  * byte to the CIO server on a private loopback port. HTTP semantics (keep-alive, Content-Length,
  * aborted bodies) pass through unchanged: when the backend drops a connection, so does this side.
- * Two daemon threads per open connection. The backend port is reachable on loopback, so the backend
+ * With [TlsConfig.requiresClientCertificate] the handshake needs a client certificate issued by
+ * one of the trusted ones (mutual TLS) and fails without it. Two daemon threads per open connection. The backend port is reachable on loopback, so the backend
  * asks [isRelayed] and refuses every connection that did not come from here.
  */
 internal class TlsTerminator(tls: TlsConfig, host: String, port: Int, private val backendPort: Int) : AutoCloseable {
@@ -36,6 +39,7 @@ internal class TlsTerminator(tls: TlsConfig, host: String, port: Int, private va
     private val open = ConcurrentHashMap.newKeySet<Socket>()
     private val relayPorts = ConcurrentHashMap.newKeySet<Int>()
     private val server: ServerSocket = sslContext(tls).serverSocketFactory.createServerSocket().apply {
+        if (tls.requiresClientCertificate) (this as SSLServerSocket).needClientAuth = true
         reuseAddress = true
         bind(InetSocketAddress(InetAddress.getByName(host), port), 128)
     }
@@ -130,7 +134,14 @@ internal class TlsTerminator(tls: TlsConfig, host: String, port: Int, private va
             }
             val kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm())
             kmf.init(keys, password)
-            return SSLContext.getInstance("TLS").apply { init(kmf.keyManagers, null, null) }
+            val trust = if (!tls.requiresClientCertificate) null else {
+                val anchors = KeyStore.getInstance("PKCS12").apply {
+                    load(null, null)
+                    tls.trustedClientCertificates.forEachIndexed { i, c -> setCertificateEntry("client-ca-$i", c) }
+                }
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).apply { init(anchors) }.trustManagers
+            }
+            return SSLContext.getInstance("TLS").apply { init(kmf.keyManagers, trust, null) }
         }
     }
 }

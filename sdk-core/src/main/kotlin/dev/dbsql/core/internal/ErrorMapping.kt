@@ -91,13 +91,16 @@ internal object ErrorMapping {
         if (e is DatabricksSqlException) return e
         val id = call.statementId
         tlsCause(e)?.let {
-            return TlsException(
-                "${call.what}: TLS handshake with $host failed: ${it.message ?: it::class.simpleName}. " +
-                    "If the server uses a private CA or a self-signed certificate, add it with tls.customCa",
-                e,
-            )
+            return TlsException("${call.what}: TLS handshake with $host failed: ${it.message ?: it::class.simpleName}. " + tlsAdvice(e), e)
         }
         return when {
+            e is java.io.IOException && e.message == "Can not establish tunnel connection" ->
+                // ktor's CIO engine: the proxy answered the CONNECT with something other than 2xx
+                ConnectionException(
+                    "${call.what}: the proxy refused to open a tunnel (CONNECT) to $host: it may block that host " +
+                        "or require authentication (proxy authentication is not supported)",
+                    e, id, retryable = false,
+                )
             e is UnresolvedAddressException || e is UnknownHostException || e.cause is UnresolvedAddressException ->
                 ConnectionException("${call.what}: cannot resolve host $host", e, id, retryable = false)
             e is ConnectTimeoutException ->
@@ -118,6 +121,24 @@ internal object ErrorMapping {
 
     private fun notRetriedNote(call: CallInfo): String =
         if (call.kind.idempotent) "" else "; not retried because the server may already have acted on the request"
+
+    /**
+     * What to do about a failed handshake: a host-name mismatch is not cured by trusting a CA, and
+     * a handshake the server refused may want a client certificate; anything else is most often an
+     * untrusted (private or self-signed) CA.
+     */
+    internal fun tlsAdvice(e: Throwable): String {
+        val text = generateSequence(e) { it.cause }.take(10).mapNotNull { it.message }.joinToString(" | ")
+        return when {
+            "No server host" in text || "No subject alternative" in text || "doesn't match" in text ->
+                "The server's certificate does not name this host (host-name mismatch): connect with a host name " +
+                    "the certificate lists; trusting another CA does not help"
+            "Received alert" in text || "bad_certificate" in text || "certificate_required" in text ->
+                "The server refused the handshake; if it requires mutual TLS, configure tls.clientCertificate and " +
+                    "tls.clientKey with a certificate it accepts"
+            else -> "If the server uses a private CA or a self-signed certificate, add it with tls.customCa"
+        }
+    }
 
     private fun tlsCause(e: Throwable): Throwable? {
         var c: Throwable? = e

@@ -1,6 +1,8 @@
 package dev.dbsql.core.internal
 
 import dev.dbsql.core.ClientConfig
+import dev.dbsql.core.ProxyConfig
+import dev.dbsql.core.Timeouts
 import io.ktor.client.HttpClient
 import io.ktor.client.engine.ProxyBuilder
 import io.ktor.client.engine.cio.CIO
@@ -10,35 +12,55 @@ import io.ktor.http.Url
 import io.ktor.network.tls.addCertificateChain
 import java.net.URI
 
-/** Builds the ktor CIO clients of one [dev.dbsql.core.DatabricksSqlClient]. */
+/**
+ * The network settings of one kind of traffic: [proxy] (null: direct), TLS material and timeouts.
+ * The API's come from [ClientConfig]; downloads' from `ClientConfig.downloads`, defaulting to the API's.
+ */
+internal class Route(val proxy: ProxyConfig?, val tls: TlsMaterial, val timeouts: Timeouts) {
+    /** The proxy to use for [host], or null when there is none or [host] is on its no-proxy list. */
+    fun proxyFor(host: String): ProxyConfig? = proxy?.takeUnless { it.bypasses(host) }
+}
+
+/**
+ * The one place that builds the ktor CIO clients of a [dev.dbsql.core.DatabricksSqlClient]: API
+ * calls, OAuth requests (they share the API client) and link downloads all get their TLS, proxy,
+ * timeouts and User-Agent from here.
+ */
 internal object HttpClients {
+    /** The API's route: the workspace host decides whether the proxy is used. */
+    fun apiRoute(config: ClientConfig, tls: TlsMaterial): Route = Route(config.proxy, tls, config.timeouts)
+
+    /** The client for API calls (and OAuth requests) to the workspace host. */
+    fun api(config: ClientConfig, route: Route, userAgent: String): HttpClient =
+        build(route.proxyFor(URI(config.baseUrl).host), route, userAgent)
+
     /**
-     * @param forDownloads the client for external links. Neither client follows redirects by
-     *   itself: an API redirect is an error to report (credentials must not follow it), and the
-     *   downloader follows a link's redirects itself (a bounded number, http(s) only, dropping the
-     *   link's headers on a host change). Downloads set their own request and socket timeouts.
+     * A client over [route] with [proxy] (null: direct). Clients never follow redirects by
+     * themselves: an API redirect is an error to report (credentials must not follow it), and the
+     * downloader follows a link's redirects itself (a bounded number, http(s) only, dropping the
+     * link's headers on a host change). Downloads set their own request and socket timeouts.
      */
-    fun build(config: ClientConfig, tls: TlsMaterial, userAgent: String, forDownloads: Boolean): HttpClient =
+    fun build(proxy: ProxyConfig?, route: Route, userAgent: String): HttpClient =
         HttpClient(CIO) {
             expectSuccess = false
             followRedirects = false
+            val timeouts = route.timeouts
             engine {
-                requestTimeout = config.timeouts.request.inWholeMilliseconds
-                endpoint.connectTimeout = config.timeouts.connect.inWholeMilliseconds
-                endpoint.socketTimeout = config.timeouts.socket.inWholeMilliseconds
+                requestTimeout = timeouts.request.inWholeMilliseconds
+                endpoint.connectTimeout = timeouts.connect.inWholeMilliseconds
+                endpoint.socketTimeout = timeouts.socket.inWholeMilliseconds
                 endpoint.connectAttempts = 1
                 https {
-                    tls.trustManager?.let { trustManager = it }
-                    if (tls.clientKey != null) addCertificateChain(tls.clientChain.toTypedArray(), tls.clientKey)
+                    route.tls.trustManager?.let { trustManager = it }
+                    val key = route.tls.clientKey
+                    if (key != null) addCertificateChain(route.tls.clientChain.toTypedArray(), key)
                 }
-                val p = config.proxy
-                val apiHost = URI(config.baseUrl).host
-                if (p != null && !p.bypasses(apiHost)) proxy = ProxyBuilder.http(Url("http://${p.host}:${p.port}"))
+                if (proxy != null) this.proxy = ProxyBuilder.http(Url("http://${proxy.host}:${proxy.port}"))
             }
             install(HttpTimeout) {
-                connectTimeoutMillis = config.timeouts.connect.inWholeMilliseconds
-                requestTimeoutMillis = config.timeouts.request.inWholeMilliseconds
-                socketTimeoutMillis = config.timeouts.socket.inWholeMilliseconds
+                connectTimeoutMillis = timeouts.connect.inWholeMilliseconds
+                requestTimeoutMillis = timeouts.request.inWholeMilliseconds
+                socketTimeoutMillis = timeouts.socket.inWholeMilliseconds
             }
             install(UserAgent) { agent = userAgent }
         }

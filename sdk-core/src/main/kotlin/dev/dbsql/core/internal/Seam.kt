@@ -57,11 +57,17 @@ public suspend fun DatabricksSqlClient.fetchResultData(statementId: String, chun
 }
 
 /**
- * The client for external-link downloads: same engine settings (TLS, proxy, timeouts, User-Agent)
- * as API calls, but it never sends the workspace `Authorization` header. Owned and closed by the client.
+ * The client for external-link downloads from [host] (a link's host, or a redirect's): the
+ * download transport's settings (`ClientConfig.downloads`, defaulting to the API's TLS, proxy and
+ * timeouts; the no-proxy list matched against [host]) and the API's User-Agent, but it never sends
+ * the workspace `Authorization` header. Owned and closed by the client.
  */
 @DbsqlInternalApi
-public val DatabricksSqlClient.downloadHttpClient: HttpClient get() = downloadHttp
+public fun DatabricksSqlClient.downloadHttpClient(host: String): HttpClient = downloads.forHost(host)
+
+/** `ClientConfig.downloads.maxConcurrency`: the cap on one stream's downloads in flight (null: none). */
+@DbsqlInternalApi
+public val DatabricksSqlClient.downloadConcurrencyCap: Int? get() = config.downloads.maxConcurrency
 
 /** The client's retry strategy, for retrying downloads the same way as API calls. */
 @DbsqlInternalApi

@@ -30,6 +30,14 @@ internal class TlsMaterial(
             return TlsMaterial(trust, chain, key)
         }
 
+        /** The material of downloads: [tls], with [customCa] as trusted CA when given. */
+        fun forDownloads(tls: TlsConfig, customCa: PemSource?): TlsMaterial {
+            val api = from(tls)
+            if (customCa == null) return api
+            val trust = trustWith(certificates(readPem(customCa, "downloads.customCa"), "downloads.customCa"))
+            return TlsMaterial(trust, api.clientChain, api.clientKey)
+        }
+
         private fun readPem(src: PemSource, field: String): String = when (src) {
             is PemSource.Inline -> src.pem
             is PemSource.File -> try {

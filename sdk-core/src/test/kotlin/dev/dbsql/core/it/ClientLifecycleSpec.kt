@@ -54,7 +54,7 @@ class ClientLifecycleSpec : FunSpec({
         client.isClosed shouldBe true
         client.job.isCompleted shouldBe true
         client.apiHttp.coroutineContext[Job]!!.isCompleted shouldBe true
-        client.downloadHttp.coroutineContext[Job]!!.isCompleted shouldBe true
+        client.downloads.jobs().forEach { it.isCompleted shouldBe true }
         shouldThrow<ClientClosedException> { client.execute("SELECT 1") }
         withTimeout(1.minutes) { client.closeAndJoin() } // idempotent
     }

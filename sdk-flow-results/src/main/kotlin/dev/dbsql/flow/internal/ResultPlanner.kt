@@ -8,6 +8,7 @@ import dev.dbsql.core.ResultManifest
 import dev.dbsql.core.StatementResult
 import dev.dbsql.core.internal.ResultData
 import dev.dbsql.core.internal.configuredTimeZone
+import dev.dbsql.core.internal.downloadConcurrencyCap
 import dev.dbsql.core.internal.downloadHttpClient
 import dev.dbsql.core.internal.fetchResultData
 import dev.dbsql.core.internal.initialResultData
@@ -100,7 +101,7 @@ internal object ResultPlanner {
                 )
                 val json = if (m.format == ResultFormat.JSON_ARRAY) JsonStreamDecoder(JsonArrowConverter(columns, jsonZone), options.jsonBatchRows) else null
                 val producer = ExternalLinkProducer(
-                    id, result.client.downloadHttpClient, links,
+                    id, { host -> result.client.downloadHttpClient(host) }, links,
                     DownloadHedge(options.hedgeSlowDownloads?.let { Duration.ofMillis(it.inWholeMilliseconds) }),
                     options.dispatcher,
                     Duration.ofMillis(options.downloadIdleTimeout.inWholeMilliseconds),
@@ -110,7 +111,8 @@ internal object ResultPlanner {
                 }
                 val average = m.totalByteCount?.takeIf { total > 0 }?.let { it / total } ?: DEFAULT_CHUNK_BYTES
                 val chunks = (start until end).map { spec(it, infos?.get(it)?.byteCount ?: average) }
-                ResultPlan(chunks, producer, options.concurrency, start, end, expected)
+                val concurrency = result.client.downloadConcurrencyCap?.let { minOf(it, options.concurrency) } ?: options.concurrency
+                ResultPlan(chunks, producer, concurrency, start, end, expected)
             }
             first.attachment != null -> {
                 val firstRow = infos?.get(start)?.rowOffset ?: 0

@@ -51,7 +51,8 @@ import java.time.Duration
  */
 internal class ExternalLinkProducer(
     private val statementId: String,
-    private val http: HttpClient,
+    /** The download client for a host (a link's, or a redirect target's). */
+    private val http: (host: String) -> HttpClient,
     private val links: LinkCache,
     private val hedge: DownloadHedge,
     /** Where bodies are read and decoded: never the HTTP client's own threads (see `ResultOptions.dispatcher`). */
@@ -97,7 +98,7 @@ internal class ExternalLinkProducer(
         while (true) {
             val headers = if (LinkUrls.origin(uri) == origin) link.httpHeaders else emptyMap()
             val outcome: Any? = try {
-                http.prepareGet(address) {
+                http(uri.host).prepareGet(address) {
                     headers.forEach { (name, value) -> header(name, value) }
                     timeout {
                         requestTimeoutMillis = chunkTimeout.toMillis()
