@@ -61,7 +61,7 @@ public class Volumes @JvmOverloads constructor(
     private val paths = LocalPaths(options.allowedLocalPaths)
 
     @OptIn(DbsqlInternalApi::class)
-    private val transfers = Transfers(client.downloadHttpClient, options)
+    private val transfers = Transfers({ host -> client.downloadHttpClient(host) }, options)
 
     /** Uploads the local [file] (under an allowed path) to [volumePath]; [overwrite] replaces an existing file. */
     public suspend fun put(file: Path, volumePath: String, overwrite: Boolean = false, progress: VolumeProgress = VolumeProgress.NONE) {

@@ -49,9 +49,10 @@ internal interface UploadSource {
 /**
  * HTTP against presigned URLs with the download client (which never carries the workspace
  * `Authorization`); a header of that name from the server is dropped as well. Streams both ways
- * through one buffer of [VolumeOptions.bufferBytes]; error bodies are read up to 4 KiB.
+ * through one buffer of [VolumeOptions.bufferBytes]; error bodies are read up to 4 KiB. [http] gives
+ * the download transport for a storage host (its proxy, CA and timeouts).
  */
-internal class Transfers(private val http: HttpClient, private val options: VolumeOptions) {
+internal class Transfers(private val http: (host: String) -> HttpClient, private val options: VolumeOptions) {
 
     suspend fun upload(ticket: StagingTicket, source: UploadSource, progress: VolumeProgress) {
         val total = source.length
@@ -113,7 +114,7 @@ internal class Transfers(private val http: HttpClient, private val options: Volu
         val where = "${method.value} ${redact(ticket.url)}"
         try {
             withTimeout(options.transferTimeout) {
-                http.prepareRequest(ticket.url) {
+                http(io.ktor.http.Url(ticket.url).host).prepareRequest(ticket.url) {
                     this.method = method
                     for ((name, value) in ticket.headers) {
                         if (!name.equals(HttpHeaders.Authorization, ignoreCase = true)) header(name, value)
