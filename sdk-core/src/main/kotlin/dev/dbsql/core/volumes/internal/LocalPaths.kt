@@ -12,7 +12,8 @@ import java.nio.file.Path
  * Blocking (file system calls): call it on an I/O thread.
  */
 internal class LocalPaths(allowed: List<Path>) {
-    private val roots: List<Path> = allowed.map { canonical(it) }
+    // canonicalised on first use (file system calls), which is always on an I/O thread
+    private val roots: List<Path> by lazy { allowed.map { canonical(it) } }
 
     /** [path] canonicalised, or [LocalPathNotAllowedException]. */
     fun check(path: Path): Path {

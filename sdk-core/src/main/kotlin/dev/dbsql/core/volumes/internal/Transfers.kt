@@ -23,8 +23,6 @@ import io.ktor.utils.io.readAvailable
 import io.ktor.utils.io.readRemaining
 import io.ktor.utils.io.writeFully
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.TimeoutCancellationException
-import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.withTimeoutOrNull
 import kotlinx.io.readByteArray
 import java.io.IOException
@@ -113,7 +111,7 @@ internal class Transfers(private val http: (host: String) -> HttpClient, private
     ) {
         val where = "${method.value} ${redact(ticket.url)}"
         try {
-            withTimeout(options.transferTimeout) {
+            withTimeoutOrNull(options.transferTimeout) {
                 http(io.ktor.http.Url(ticket.url).host).prepareRequest(ticket.url) {
                     this.method = method
                     for ((name, value) in ticket.headers) {
@@ -128,9 +126,8 @@ internal class Transfers(private val http: (host: String) -> HttpClient, private
                     if (!response.status.isSuccess()) throw failure(where, response, ticket.statementId)
                     onSuccess(response)
                 }
-            }
-        } catch (e: TimeoutCancellationException) {
-            throw VolumeConnectionException("$where did not finish within VolumeOptions.transferTimeout (${options.transferTimeout})", null)
+                Unit
+            } ?: throw VolumeConnectionException("$where did not finish within VolumeOptions.transferTimeout (${options.transferTimeout})", null)
         } catch (e: CancellationException) {
             throw e
         } catch (e: VolumeTransferException) {
