@@ -182,9 +182,15 @@ class DbsqlClientTest extends WarehouseTestBase {
                 .socketTimeout(Duration.ofSeconds(80))
                 .retryTimeout(Duration.ofSeconds(30))
                 .proxy("proxy.internal", 3128, List.of(".internal"))
+                .downloadProxy("storage-proxy.internal", 8080, List.of("*.blob.core.windows.net"))
+                .downloadCustomCa(Path.of("/etc/ssl/storage-ca.pem"))
+                .downloadTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(20))
+                .downloadMaxConcurrency(4)
                 .userAgentSuffix("interop-test/1.0")
                 .build();
         assertEquals("abc123", cfg.warehouseId());
+        assertTrue(cfg.toJson().contains("storage-proxy.internal"));
+        assertTrue(cfg.toJson().contains("\"maxConcurrency\":4"));
         assertEquals("https://example.cloud.databricks.com", cfg.host());
         assertFalse(cfg.toString().contains("dapi-secret-value"));
         assertFalse(cfg.toJson().contains("dapi-secret-value"));

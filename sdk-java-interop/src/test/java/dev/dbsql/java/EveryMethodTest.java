@@ -115,9 +115,13 @@ class EveryMethodTest extends WarehouseTestBase {
                 .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .proxy("127.0.0.1", 9)
                 .proxy("127.0.0.1", 9, List.of("127.0.0.1", "localhost"))
+                .downloadProxy("127.0.0.1", 9, List.of("*"))
+                .downloadTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(70))
+                .downloadMaxConcurrency(4)
                 .userAgentSuffix("every-method/1.0")
                 .maxResponseBytes(32L << 20);
         DbsqlClientConfig config = b.build();
+        assertTrue(DbsqlClientConfig.builder().downloadCustomCa(java.nio.file.Path.of("/etc/ssl/storage-ca.pem")) != null);
         assertEquals(warehouse.getBaseUrl(), config.host());
         assertEquals(warehouse.getWarehouseId(), config.warehouseId());
         assertTrue(config.toJson().contains("\"maxResponseBytes\":33554432"), config.toJson());
