@@ -354,6 +354,13 @@ class EveryMethodTest extends WarehouseTestBase {
     }
 
     @Test
+    void volumes() throws Exception {
+        // both overloads; VolumesTest covers the operations themselves
+        assertNotNull(client.volumes().list("/Volumes/main/every/v").exceptionally(e -> java.util.List.of()).get(T, TimeUnit.SECONDS));
+        assertNotNull(client.volumes(DbsqlVolumeOptions.DEFAULT).toString());
+    }
+
+    @Test
     void sessionsAndMetadata() throws Exception {
         DbsqlMetadata m = client.metadata();
         assertNotNull(m.catalogs().get(T, TimeUnit.SECONDS));
