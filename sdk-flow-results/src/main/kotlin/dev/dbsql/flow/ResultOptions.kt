@@ -62,7 +62,6 @@ import kotlin.time.Duration.Companion.seconds
  */
 public data class ResultOptions(
     val concurrency: Int = 8,
-    val minConcurrency: Int = 2,
     val memoryBudgetBytes: Long = 256L * 1024 * 1024,
     val memorySlackBytes: Long? = null,
     val linkExpiryMargin: Duration = 60.seconds,
@@ -82,6 +81,7 @@ public data class ResultOptions(
     val jsonBatchRows: Int = 65_536,
     val onProgress: (suspend (ResultProgress) -> Unit)? = null,
     val sharedBudget: SharedMemoryBudget? = SharedMemoryBudget.process,
+    val minConcurrency: Int = 2,
 ) {
     init {
         require(concurrency in 1..256) { "concurrency must be in 1..256, was $concurrency" }
