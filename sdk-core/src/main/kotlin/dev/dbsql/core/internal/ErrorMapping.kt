@@ -136,6 +136,10 @@ internal object ErrorMapping {
             "Received alert" in text || "bad_certificate" in text || "certificate_required" in text ->
                 "The server refused the handshake; if it requires mutual TLS, configure tls.clientCertificate and " +
                     "tls.clientKey with a certificate it accepts"
+            // a server that wants a client certificate may also just close the connection (no alert)
+            "EOS" in text || "terminated the handshake" in text || "Connection reset" in text ->
+                "The server closed the connection during the handshake: if it requires mutual TLS, configure " +
+                    "tls.clientCertificate and tls.clientKey; if it uses a private CA or a self-signed certificate, add it with tls.customCa"
             else -> "If the server uses a private CA or a self-signed certificate, add it with tls.customCa"
         }
     }
