@@ -78,6 +78,12 @@ public data class WarehouseConfig(
     val volumes: VolumeSettings = VolumeSettings(),
     /** How long after it was received a statement first shows in Query History (real history lags by seconds). */
     val historyLag: Duration = Duration.ZERO,
+    /**
+     * A statement not polled (status, result or chunk request of its owner) for this long is
+     * abandoned: a queued or running one is interrupted and closed, a finished one closed. Real
+     * warehouses do so after 15 minutes; null (the default) never abandons.
+     */
+    val idleLimit: Duration? = null,
 ) {
     init {
         require(port in 0..65535) { "port must be in 0..65535, was $port" }
@@ -89,6 +95,7 @@ public data class WarehouseConfig(
         require(!resultRetention.isNegative && !resultRetention.isZero) { "resultRetention must be positive" }
         require(executorThreads > 0) { "executorThreads must be > 0" }
         require(!historyLag.isNegative) { "historyLag must not be negative" }
+        require(idleLimit == null || (!idleLimit.isNegative && !idleLimit.isZero)) { "idleLimit must be positive" }
         require(maxRequestBodyBytes > 0) { "maxRequestBodyBytes must be > 0" }
         require(maxDecodedBodyBytes > 0) { "maxDecodedBodyBytes must be > 0" }
         require(!bodyReadTimeout.isNegative && !bodyReadTimeout.isZero) { "bodyReadTimeout must be positive" }
@@ -105,7 +112,7 @@ public data class WarehouseConfig(
             "linksPerChunkResponse=$linksPerChunkResponse, linkLifetime=$linkLifetime, resultRetention=$resultRetention, " +
             "linkHeaders=$linkHeaders, linkHost=$linkHost, executorThreads=$executorThreads, tls=$tls, spillDirectory=$spillDirectory, oauth=$oauth, " +
             "adminToken=${if (adminToken == null) "generated" else "***"}, maxRequestBodyBytes=$maxRequestBodyBytes, " +
-            "maxDecodedBodyBytes=$maxDecodedBodyBytes, bodyReadTimeout=$bodyReadTimeout, volumes=$volumes)"
+            "maxDecodedBodyBytes=$maxDecodedBodyBytes, bodyReadTimeout=$bodyReadTimeout, volumes=$volumes, historyLag=$historyLag, idleLimit=$idleLimit)"
 }
 
 /**

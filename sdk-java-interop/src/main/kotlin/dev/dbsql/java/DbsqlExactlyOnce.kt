@@ -18,7 +18,7 @@ import kotlin.time.toKotlinDuration
  */
 public class DbsqlExactlyOnce private constructor(
     private val client: DbsqlClient,
-    private val submitter: ExactlyOnceSubmitter,
+    internal val submitter: ExactlyOnceSubmitter,
 ) {
     /** Like [DbsqlClient.execute], exactly once. */
     @JvmOverloads
@@ -51,9 +51,17 @@ public class DbsqlExactlyOnce private constructor(
         /** A guard with a journal of the caller's and the pause between Query History lookups. */
         @JvmStatic
         public fun create(client: DbsqlClient, journal: SubmissionJournal, visibilityWindow: Duration, lookupInterval: Duration): DbsqlExactlyOnce =
+            create(client, journal, visibilityWindow, lookupInterval, null)
+
+        /**
+         * A guard whose statements also carry [owner] (null: none) as the `dbsql_owner` query tag
+         * and a leading comment, for a [DbsqlReaper] of that owner; see `OwnerTag`.
+         */
+        @JvmStatic
+        public fun create(client: DbsqlClient, journal: SubmissionJournal, visibilityWindow: Duration, lookupInterval: Duration, owner: String?): DbsqlExactlyOnce =
             DbsqlExactlyOnce(
                 client,
-                ExactlyOnceSubmitter(client.kotlinClient, journal, visibilityWindow.toKotlinDuration(), lookupInterval.toKotlinDuration()),
+                ExactlyOnceSubmitter(client.kotlinClient, journal, visibilityWindow.toKotlinDuration(), lookupInterval.toKotlinDuration(), owner),
             )
     }
 }

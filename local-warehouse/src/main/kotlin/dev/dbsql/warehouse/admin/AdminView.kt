@@ -34,7 +34,10 @@ data class StatementRecord(
     val expired: Boolean,
     val errorMessage: String?,
     val sqlState: String?,
+    /** When the warehouse abandoned the statement because nobody polled it (`WarehouseConfig.idleLimit`). */
+    val abandonedAt: Instant? = null,
 ) {
+    val abandoned: Boolean get() = abandonedAt != null
     val cancelArrived: Boolean get() = cancelRequestedAt != null
     val closeArrived: Boolean get() = closedAt != null
 }
@@ -160,4 +163,5 @@ internal fun Statement.record(): StatementRecord = StatementRecord(
     expired = expired,
     errorMessage = failure?.message,
     sqlState = failure?.sqlState,
+    abandonedAt = abandonedAt,
 )

@@ -46,6 +46,12 @@ internal class Statement(
         private set
     @Volatile var cancelRequestedAt: Instant? = null
         private set
+
+    /** The last status, result or chunk request of the owner (or the receipt); see `WarehouseConfig.idleLimit`. */
+    @Volatile var lastPolledAt: Instant = receivedAt
+
+    /** When the warehouse abandoned the statement for want of polls; null while it was not. */
+    @Volatile var abandonedAt: Instant? = null
     var closedAt: Instant? = null
         private set
     var expired: Boolean = false

@@ -42,7 +42,7 @@ internal class StatementService(
     private val forgetAfter: Duration = config.resultRetention.plus(Duration.ofHours(1))
 
     init {
-        val period = config.resultRetention.toMillis().coerceIn(100, 1_000)
+        val period = minOf(config.resultRetention, config.idleLimit ?: config.resultRetention).toMillis().coerceIn(100, 1_000)
         scope.launch {
             while (isActive) {
                 delay(period)
@@ -111,6 +111,7 @@ internal class StatementService(
     fun get(id: String, owner: String?): Statement {
         val statement = statements[id]?.takeIf { owner == null || it.owner == owner }
             ?: throw ApiErrors.notFound("Statement $id does not exist.")
+        if (owner != null) statement.lastPolledAt = clock.instant()
         statement.expireIfDue(clock.instant(), ::retentionEnd)
         return statement
     }
@@ -129,6 +130,7 @@ internal class StatementService(
         for (statement in statements.values) {
             try {
                 statement.expireIfDue(now, ::retentionEnd)
+                abandonIfIdle(statement, now)
                 val finished = statement.finishedAt
                 if (statement.state.terminal && finished != null && now.isAfter(finished.plus(forgetAfter))) {
                     statement.close(now)
@@ -138,6 +140,16 @@ internal class StatementService(
                 log.warn("sweeping statement {} failed", statement.id, e)
             }
         }
+    }
+
+    /** Applies `WarehouseConfig.idleLimit`: closes (interrupting if running) a statement nobody polled for that long. */
+    private fun abandonIfIdle(statement: Statement, now: Instant) {
+        val limit = config.idleLimit ?: return
+        if (statement.closedAt != null || now.isBefore(statement.lastPolledAt.plus(limit))) return
+        log.info("statement {} not polled for {}: abandoned", statement.id, limit)
+        statement.abandonedAt = now
+        statement.close(now)
+        runner.keepInterrupting(statement)
     }
 
     override fun close() {

@@ -22,10 +22,34 @@ internal class HistoryLookup(private val config: ClientConfig, private val trans
     )
 
     @Serializable
-    private data class Info(@SerialName("query_id") val queryId: String, @SerialName("query_text") val queryText: String? = null)
+    private data class Info(
+        @SerialName("query_id") val queryId: String,
+        @SerialName("query_text") val queryText: String? = null,
+        val status: String? = null,
+    )
+
+    /** One statement of Query History: its id and status (`QUEUED`, `RUNNING`, `FINISHED`, …). */
+    data class Found(val statementId: String, val status: String?)
 
     /** The id of the statement started in [from]..[to] whose text contains [marker], or null. */
     suspend fun find(marker: String, from: Instant, to: Instant): String? {
+        var hit: String? = null
+        scan(from, to) { page -> page.firstOrNull { it.queryText?.contains(marker) == true }?.let { hit = it.queryId } != null }
+        return hit
+    }
+
+    /** Every statement started in [from]..[to] whose text contains [marker] (within [MAX_PAGES] pages). */
+    suspend fun findAll(marker: String, from: Instant, to: Instant): List<Found> {
+        val hits = LinkedHashMap<String, Found>()
+        scan(from, to) { page ->
+            page.filter { it.queryText?.contains(marker) == true }.forEach { hits.putIfAbsent(it.queryId, Found(it.queryId, it.status)) }
+            false
+        }
+        return hits.values.toList()
+    }
+
+    /** Reads pages until [stop] says so, the pages run out or [MAX_PAGES] were read. */
+    private suspend fun scan(from: Instant, to: Instant, stop: (List<Info>) -> Boolean) {
         var token: String? = null
         repeat(MAX_PAGES) {
             val query = buildMap {
@@ -43,10 +67,9 @@ internal class HistoryLookup(private val config: ClientConfig, private val trans
             } catch (e: IllegalArgumentException) {
                 throw ProtocolException("malformed query history response: ${e.message}", e)
             }
-            page.res.firstOrNull { it.queryText?.contains(marker) == true }?.let { return it.queryId }
-            token = page.nextPageToken?.takeIf { page.hasNextPage && it.length <= 1_000 } ?: return null
+            if (stop(page.res)) return
+            token = page.nextPageToken?.takeIf { page.hasNextPage && it.length <= 1_000 } ?: return
         }
-        return null
     }
 
     companion object {

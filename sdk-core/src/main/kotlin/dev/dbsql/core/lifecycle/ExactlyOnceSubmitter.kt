@@ -41,13 +41,20 @@ import kotlin.time.toJavaDuration
  * [recover]). Thread-safe when [journal] is. Owns nothing: closing is the client's business.
  *
  * @param lookupInterval the pause between Query History lookups.
+ * @param owner an opt-in owner id (see [OwnerTag]): every statement sent carries it as the query
+ *   tag [OwnerTag.TAG] and a leading comment, so a [StatementReaper] of that owner can find it.
  */
 public class ExactlyOnceSubmitter @JvmOverloads constructor(
     public val client: DatabricksSqlClient,
     public val journal: SubmissionJournal,
     public val visibilityWindow: Duration = 60.seconds,
     public val lookupInterval: Duration = 1.seconds,
+    public val owner: String? = null,
 ) {
+    init {
+        owner?.let { OwnerTag.validate(it) }
+    }
+
     private val history = HistoryLookup(client.config, client.transport)
 
     /** What [recover] did with one unacknowledged journal entry. */
@@ -84,7 +91,7 @@ public class ExactlyOnceSubmitter @JvmOverloads constructor(
     ): Submission {
         val requestId = UUID.randomUUID().toString()
         val entry = JournalEntry(
-            requestId, client.config.baseUrl, client.config.warehouseId, marked(requestId, sql), Instant.now(),
+            requestId, client.config.baseUrl, client.config.warehouseId, marked(requestId, OwnerTag.sql(owner, sql)), Instant.now(),
             hasParameters = params.list.isNotEmpty(),
         )
         journal.record(entry)
@@ -108,7 +115,7 @@ public class ExactlyOnceSubmitter @JvmOverloads constructor(
         }
 
     private suspend fun send(entry: JournalEntry, wait: Duration, params: StatementParameters, options: ExecuteOptions, attemptsLeft: Int): Submission {
-        val tagged = options.copy(queryTags = options.queryTags + (REQUEST_ID_TAG to entry.requestId))
+        val tagged = OwnerTag.options(owner, options).let { it.copy(queryTags = it.queryTags + (REQUEST_ID_TAG to entry.requestId)) }
         val submission = try {
             client.submit(entry.sql, wait, params, tagged)
         } catch (e: DatabricksSqlException) {
